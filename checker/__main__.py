@@ -1,0 +1,5 @@
+"""``python -m checker`` is the same as ``urlcheck``."""
+
+from checker.cli import main
+
+main()

@@ -1,0 +1,32 @@
+"""The closed sets of option values.
+
+Kept free of heavy imports: the CLI needs them to build ``--help``, and
+``--help`` must not import aiohttp or pydantic.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StrategyName(StrEnum):
+    """Wired to implementations in ``checker.strategies.load``."""
+
+    GATHER = "gather"
+    AS_COMPLETED = "as-completed"
+    FIRST_COMPLETED = "first-completed"
+    FIRST_EXCEPTION = "first-exception"
+
+
+class Format(StrEnum):
+    """Wired to reporters in ``checker.reporters.make_reporter``."""
+
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+class Method(StrEnum):
+    AUTO = "auto"
+    HEAD = "head"
+    GET = "get"

@@ -1,0 +1,57 @@
+"""Targets → strategy → probe → results: one run over one shared session."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+
+from checker import strategies
+from checker.models import Outcome, Result, Summary
+from checker.probe import Probe
+from checker.session import open_session
+from checker.settings import Settings
+from checker.targets import TargetIndex
+
+
+class Run:
+    """Checks every target of an index once.
+
+    Every target is reported exactly once: by the strategy, or, when the run
+    stops early (fail-fast, an interrupt, a consumer that goes away), as
+    ``cancelled`` by :meth:`unfinished`. ``summary`` counts what was reported.
+    """
+
+    def __init__(self, settings: Settings, targets: TargetIndex) -> None:
+        self.settings = settings
+        self.summary = Summary(strategy=settings.strategy.value)
+        self._targets = targets
+        self._reported = bytearray(len(targets))
+        self._started = time.perf_counter()
+
+    async def results(self) -> AsyncIterator[Result]:
+        settings = self.settings
+        self._started = time.perf_counter()
+        async with open_session(settings) as session:
+            strategy = strategies.load(settings.strategy)
+            stream = strategy(iter(self._targets), Probe(session, settings), settings.concurrency)
+            try:
+                async for result in stream:
+                    self._count(result)
+                    yield result
+            finally:
+                await stream.aclose()  # type: ignore[attr-defined]
+        for result in self.unfinished():
+            yield result
+
+    def unfinished(self) -> Iterator[Result]:
+        """Report as ``cancelled`` every target no result was given for."""
+        for target in self._targets:
+            if not self._reported[target.index]:
+                result = Result.for_target(target, Outcome.CANCELLED)
+                self._count(result)
+                yield result
+
+    def _count(self, result: Result) -> None:
+        self._reported[result.index] = 1
+        self.summary.add(result)
+        self.summary.duration_s = time.perf_counter() - self._started

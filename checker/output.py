@@ -1,0 +1,49 @@
+"""Where the report goes: stdout, or a file written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+
+class OutputError(Exception):
+    """The output file cannot be written. The CLI exits 2."""
+
+
+@contextlib.contextmanager
+def open_output(path: Path | None) -> Iterator[TextIO]:
+    """Yield a stream for the report.
+
+    A file is written to a temporary sibling and renamed into place when the
+    report is complete, so a reader never sees half a report and a failed
+    run leaves the previous report intact. The temporary file is created
+    up front, so an unwritable path fails before any URL is checked.
+    """
+    if path is None:
+        yield sys.stdout
+        return
+    directory = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

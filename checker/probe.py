@@ -1,0 +1,175 @@
+"""Probe: check one target and return its one :class:`Result`. Never raises
+for a per-URL problem; only cancellation propagates.
+
+The HTTP rules, next to the code that keeps them:
+
+* HEAD first (``--method auto``); when HEAD's final status is not accepted,
+  confirm with GET, because many servers answer HEAD wrongly.
+* Never download a body: a small one is read so the connection stays alive
+  (ENGINEERING.md: an unread body forces a reconnect), anything larger is
+  dropped with the connection.
+* Redirects are followed here, not by aiohttp, so that exactly
+  ``--max-redirects`` hops are followed, the chain is recorded, and the
+  user's headers are dropped when a redirect leaves the origin (aiohttp keeps
+  custom headers such as ``X-API-Key`` across origins).
+* Retry what another try may fix; see retry.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import aiohttp
+from multidict import CIMultiDict
+from yarl import URL
+
+from checker import retry
+from checker.choices import Method
+from checker.errors import classify
+from checker.hostlimit import HostLimiter
+from checker.models import ErrorKind, Failure, Outcome, Result, Target
+from checker.settings import Settings
+from checker.urls import HTTP_SCHEMES, host_of, validate
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+BODY_READ_CAP = 64 * 1024
+
+
+@dataclass(slots=True)
+class _Reply:
+    status: int
+    final_url: str
+    redirects: list[str] = field(default_factory=list)
+    retry_after: str | None = None
+
+
+class Probe:
+    """Callable that checks one target; shared by every worker of a run."""
+
+    def __init__(self, session: aiohttp.ClientSession, settings: Settings) -> None:
+        self._session = session
+        self._settings = settings
+        self._limiter = HostLimiter(settings.per_host)
+        self._headers = CIMultiDict((h.name, h.value.get_secret_value()) for h in settings.headers)
+
+    async def __call__(self, target: Target) -> Result:
+        settings = self._settings
+        url = target.url
+        if settings.is_excluded(url):
+            return Result.for_target(target, Outcome.EXCLUDED)
+        invalid = validate(url)
+        if invalid is not None:
+            return Result.for_target(target, Outcome.ERROR, error=invalid)
+        host = host_of(url)
+        attempt = 0
+        while True:
+            attempt += 1
+            async with self._limiter.slot(host):
+                started = time.perf_counter()
+                reply = await self._attempt(url)
+                elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+            status = reply.status if isinstance(reply, _Reply) else None
+            failure = reply if isinstance(reply, Failure) else None
+            if attempt <= settings.retries and retry.should_retry(status, failure):
+                header = reply.retry_after if isinstance(reply, _Reply) else None
+                await asyncio.sleep(
+                    retry.wait_before_retry(attempt, status, header, settings.max_retry_wait)
+                )
+                continue
+            return self._result(target, reply, attempt, elapsed_ms)
+
+    def _result(
+        self, target: Target, reply: _Reply | Failure, attempts: int, elapsed: float
+    ) -> Result:
+        if isinstance(reply, Failure):
+            return Result.for_target(
+                target, Outcome.ERROR, error=reply, attempts=attempts, elapsed_ms=elapsed
+            )
+        outcome = Outcome.OK if reply.status in self._settings.accept else Outcome.BROKEN
+        return Result.for_target(
+            target,
+            outcome,
+            status=reply.status,
+            final_url=reply.final_url,
+            redirects=reply.redirects,
+            attempts=attempts,
+            elapsed_ms=elapsed,
+        )
+
+    async def _attempt(self, url: str) -> _Reply | Failure:
+        method = self._settings.method
+        reply = await self._request("GET" if method is Method.GET else "HEAD", url)
+        if (
+            method is Method.AUTO
+            and isinstance(reply, _Reply)
+            and reply.status not in self._settings.accept
+        ):
+            reply = await self._request("GET", url)
+        return reply
+
+    async def _request(self, method: str, url: str) -> _Reply | Failure:
+        timeout = self._settings.timeout
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._follow(method, URL(url))
+        except Exception as exc:  # classify() re-raises what is not a per-URL failure
+            return classify(exc, timeout=timeout)
+
+    async def _follow(self, method: str, url: URL) -> _Reply | Failure:
+        headers = self._headers
+        origin = url.origin()
+        redirects: list[str] = []
+        seen = {url}
+        while True:
+            async with self._session.request(
+                method, url, headers=headers, allow_redirects=False
+            ) as resp:
+                status = resp.status
+                location = resp.headers.get("Location") if status in REDIRECT_STATUSES else None
+                retry_after = resp.headers.get("Retry-After")
+                if method != "HEAD":
+                    await _drain(resp)
+            if location is None:
+                return _Reply(status, str(url), redirects, retry_after)
+            try:
+                url = url.join(URL(location))
+            except (ValueError, TypeError) as exc:
+                return Failure(ErrorKind.BAD_REDIRECT, f"bad Location {location!r}: {exc}")
+            if url.scheme not in HTTP_SCHEMES:
+                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to non-HTTP URL {str(url)!r}")
+            if url in seen:
+                return Failure(ErrorKind.TOO_MANY_REDIRECTS, f"redirect loop back to {url}")
+            if len(redirects) >= self._settings.max_redirects:
+                return Failure(
+                    ErrorKind.TOO_MANY_REDIRECTS,
+                    f"more than {self._settings.max_redirects} redirects",
+                )
+            redirects.append(str(url))
+            seen.add(url)
+            if status == 303:
+                method = "GET" if method != "HEAD" else method
+            if headers and url.origin() != origin:
+                headers = CIMultiDict()  # never carry the user's headers to another origin
+
+
+async def _drain(resp: aiohttp.ClientResponse) -> None:
+    """Read a small body so the connection can be reused; drop a large one."""
+    length = resp.content_length
+    if length is not None and length <= BODY_READ_CAP:
+        try:
+            await resp.read()
+        except aiohttp.ClientPayloadError:
+            resp.close()  # the status is what we came for; a bad body does not change it
+        return
+    read = 0
+    while read <= BODY_READ_CAP:
+        try:
+            chunk = await resp.content.readany()
+        except aiohttp.ClientPayloadError:
+            break
+        if not chunk:
+            return
+        read += len(chunk)
+    resp.close()

@@ -1,0 +1,32 @@
+"""Reporters: one module per output format.
+
+Adding one is one module with a :class:`Reporter` subclass, plus one member
+of ``Format`` (choices.py) and one ``case`` below; ``tests/reporters`` fails
+if a format is not wired in.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO, assert_never
+
+from checker.choices import Format
+from checker.reporters.interface import Reporter
+from checker.settings import Settings
+
+__all__ = ["Reporter", "make_reporter"]
+
+
+def make_reporter(fmt: Format, out: TextIO, err: TextIO, settings: Settings) -> Reporter:
+    from checker.reporters.json import JsonReporter
+    from checker.reporters.jsonl import JsonLinesReporter
+    from checker.reporters.text import TextReporter
+
+    match fmt:
+        case Format.TEXT:
+            return TextReporter(out, err, settings)
+        case Format.JSON:
+            return JsonReporter(out, err, settings)
+        case Format.JSONL:
+            return JsonLinesReporter(out, err, settings)
+        case _:
+            assert_never(fmt)

@@ -1,0 +1,33 @@
+"""json: one object, ``{"results": [...], "summary": {...}}``.
+
+Results are written as they arrive and the summary last, so a run of any
+size streams in constant memory, and an interrupted run still closes the
+document (the engine reports the rest as ``cancelled`` first).
+"""
+
+from __future__ import annotations
+
+import json
+
+from checker.models import Result, Summary
+from checker.reporters.interface import Reporter
+
+
+class JsonReporter(Reporter):
+    _count = 0
+
+    def start(self, total: int) -> None:
+        self.out.write('{"results": [')
+
+    def add(self, result: Result) -> None:
+        self.out.write(("\n  " if self._count == 0 else ",\n  ") + _dumps(result.to_dict()))
+        self._count += 1
+
+    def finish(self, summary: Summary) -> None:
+        closing = "\n]" if self._count else "]"
+        self.out.write(f'{closing}, "summary": {_dumps(summary.to_dict())}}}\n')
+        self.out.flush()
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)

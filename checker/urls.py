@@ -1,0 +1,60 @@
+"""Validate a URL before any request is made.
+
+aiohttp accepts some malformed hosts (``http://exa mple.com/``, ``http://a..b/``)
+and only fails later with a misleading DNS error (ENGINEERING.md), so the checks
+that can be made offline are made here, once, and give ``invalid_url`` or
+``unsupported_scheme``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from yarl import URL
+
+from checker.models import ErrorKind, Failure
+
+HTTP_SCHEMES = frozenset({"http", "https"})
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)\Z")
+_BAD_CHARS = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def validate(url: str) -> Failure | None:
+    """Return why ``url`` cannot be requested, or None when it can."""
+    if _BAD_CHARS.search(url):
+        return Failure(ErrorKind.INVALID_URL, "URL contains whitespace or control characters")
+    if not _SCHEME.match(url):
+        return Failure(ErrorKind.INVALID_URL, "URL has no scheme (expected http:// or https://)")
+    try:
+        parsed = URL(url)
+        scheme = parsed.scheme
+        if scheme not in HTTP_SCHEMES:
+            return Failure(ErrorKind.UNSUPPORTED_SCHEME, f"scheme {scheme!r} is not http or https")
+        host = parsed.raw_host
+        parsed.port  # noqa: B018 - yarl validates the port lazily
+    except (ValueError, UnicodeError) as exc:
+        return Failure(ErrorKind.INVALID_URL, f"cannot parse URL: {exc}")
+    if not host:
+        return Failure(ErrorKind.INVALID_URL, "URL has no host")
+    if not _valid_host(host):
+        return Failure(ErrorKind.INVALID_URL, f"invalid host name {host!r}")
+    return None
+
+
+def host_of(url: str) -> str:
+    """The key per-host limits are kept under: the lower-cased host name."""
+    return (URL(url).host or "").lower()
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    name = host.lower().removesuffix(".")
+    if not name or len(name) > 253:
+        return False
+    return all(_LABEL.match(label) for label in name.split("."))
