@@ -1,0 +1,144 @@
+"""Shared fixtures: real loopback servers, the aioresponses shim, and a CLI runner.
+
+Every HTTP request a test makes goes to a server the test started on
+127.0.0.1. Async tests use pytest-aiohttp's ``aiohttp_server`` /
+``aiohttp_raw_server`` or :func:`raw_server`; synchronous CLI tests use
+:class:`ServerThread`, because the CLI runs its own event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import sys
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from unittest import mock
+
+import pytest
+from aiohttp import web
+
+from checker import retry
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries wait 0 s in tests, as Sphinx's linkcheck tests patch their delays."""
+    monkeypatch.setattr(retry, "BACKOFF_BASE", 0.0)
+
+
+@pytest.fixture
+def aioresponses_mock() -> Iterator[object]:
+    """aioresponses with the aiohttp 3.14 shim (aioresponses issue #289).
+
+    aiohttp 3.14 made ``stream_writer`` a required argument of ClientResponse,
+    which aioresponses 0.7.9 does not pass; a subclass supplies a stub.
+    """
+    import aiohttp
+    from aioresponses import aioresponses, core
+
+    original = core.ClientResponse
+
+    class ShimmedResponse(aiohttp.ClientResponse):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("stream_writer", mock.Mock(output_size=0))
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    core.ClientResponse = ShimmedResponse  # type: ignore[misc]
+    try:
+        with aioresponses() as mocked:
+            yield mocked
+    finally:
+        core.ClientResponse = original  # type: ignore[misc]
+
+
+class ServerThread:
+    """An aiohttp app served on 127.0.0.1 from its own thread and loop.
+
+    For synchronous tests (the CLI owns its event loop, so it cannot run
+    inside a test's loop).
+    """
+
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._runner: web.AppRunner | None = None
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._runner = web.AppRunner(self.app, handle_signals=False)
+        self._loop.run_until_complete(self._runner.setup())
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        self._loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self._runner.cleanup())
+        self._loop.close()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> ServerThread:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(args: list[str], stdin: bytes = b"") -> CliResult:
+    """Run ``urlcheck ARGS`` in-process, the way the console script does."""
+    from checker.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    fake_stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    code = 0
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        mock.patch.object(sys, "stdin", fake_stdin),
+    ):
+        try:
+            main(args)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli() -> Callable[..., CliResult]:
+    return run_cli
+
+
+RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@contextlib.asynccontextmanager
+async def raw_server(handler: RawHandler) -> AsyncIterator[str]:
+    """A raw asyncio TCP server on 127.0.0.1; yields its base URL.
+
+    For replies no HTTP server would send: garbage, resets, hangs.
+    """
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(server.wait_closed(), 2)
