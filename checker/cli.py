@@ -45,6 +45,7 @@ def _version(value: bool) -> None:
 
 @app.command(help="Check that the HTTP(S) URLs in SOURCES answer.")
 def urlcheck(
+    ctx: typer.Context,
     sources: Annotated[
         list[str],
         typer.Argument(
@@ -59,7 +60,7 @@ def urlcheck(
             "first-completed: sliding window. first-exception: stop at the first failure.",
         ),
     ] = StrategyName.AS_COMPLETED,
-    fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.TEXT,
+    format: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.TEXT,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the report here (atomically), not stdout."),
@@ -87,7 +88,7 @@ def urlcheck(
         str, typer.Option(help="Statuses that count as ok, after redirects, e.g. 200..299,403.")
     ] = "200..299",
     max_redirects: Annotated[int, typer.Option(help="Redirect hops to follow.")] = 10,
-    header: Annotated[
+    headers: Annotated[
         list[str] | None,
         typer.Option(
             "--header",
@@ -119,29 +120,25 @@ def urlcheck(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    options: dict[str, object] = {
-        "strategy": strategy,
-        "format": fmt,
-        "output": output,
-        "concurrency": concurrency,
-        "per_host": per_host,
-        "timeout": timeout,
-        "connect_timeout": connect_timeout,
-        "retries": retries,
-        "max_retry_wait": max_retry_wait,
-        "method": method,
-        "accept": accept,
-        "max_redirects": max_redirects,
-        "headers": header or [],
-        "insecure": insecure,
-        "exclude": exclude or [],
-        "include": include or [],
-        "quiet": quiet,
-        "verbose": verbose,
+    raise typer.Exit(run(_settings(given_options(ctx)), sources))
+
+
+def given_options(ctx: typer.Context) -> dict[str, object]:
+    """The options the user actually gave, by Settings field name.
+
+    Defaults are left out so that Settings' own defaults (and, later, a
+    config file) apply; the CLI only overrides what was typed.
+    """
+    return {
+        name: value
+        for name, value in ctx.params.items()
+        if name not in _NOT_SETTINGS
+        and value is not None
+        and getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
     }
-    if user_agent is not None:
-        options["user_agent"] = user_agent
-    raise typer.Exit(run(_settings(options), sources))
+
+
+_NOT_SETTINGS = frozenset({"sources", "version"})
 
 
 def _settings(options: dict[str, object]) -> Settings:

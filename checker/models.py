@@ -42,17 +42,24 @@ class ErrorKind(StrEnum):
     PROTOCOL = "protocol"
     TOO_MANY_REDIRECTS = "too_many_redirects"
     BAD_REDIRECT = "bad_redirect"
+    MISSING_FILE = "missing_file"  # a local file: or relative link whose file does not exist
 
 
 @dataclass(slots=True, frozen=True)
 class Source:
-    """One place a URL was read from. ``path`` is ``-`` for stdin, ``<arg>`` for an argument."""
+    """One place a URL was read from. ``path`` is ``-`` for stdin, ``<arg>`` for an argument.
+
+    ``column`` (1-based) is known for links found inside documents.
+    """
 
     path: str
     line: int
+    column: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line}
+        if self.column is None:
+            return {"path": self.path, "line": self.line}
+        return {"path": self.path, "line": self.line, "column": self.column}
 
 
 @dataclass(slots=True, frozen=True)
@@ -90,6 +97,7 @@ class Result:
     error: Failure | None = None
     elapsed_ms: float | None = None
     attempts: int = 0
+    reason: str | None = None  # why a URL was excluded
     index: int = -1
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,6 +111,7 @@ class Result:
             "elapsed_ms": self.elapsed_ms,
             "attempts": self.attempts,
             "sources": [s.to_dict() for s in self.sources],
+            "reason": self.reason,
         }
 
     @classmethod

@@ -32,7 +32,8 @@ class Header(BaseModel):
         name, sep, value = text.partition(":")
         name = name.strip()
         if not sep or not _TOKEN.match(name):
-            raise ValueError(f"expected 'Name: value', got a header named {name!r}")
+            # Never echo the text: a header missing its colon is all value.
+            raise ValueError("a header must be written 'Name: value' (the text is not shown)")
         if any(c in value for c in "\r\n\0"):
             raise ValueError(f"the value of header {name!r} contains a line break")
         return cls(name=name, value=SecretStr(value.strip()))
