@@ -57,8 +57,9 @@ class Probe:
     async def __call__(self, target: Target) -> Result:
         settings = self._settings
         url = target.url
-        if settings.is_excluded(url):
-            return Result.for_target(target, Outcome.EXCLUDED)
+        reason = settings.exclusion(url)
+        if reason is not None:
+            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         invalid = validate(url)
         if invalid is not None:
             return Result.for_target(target, Outcome.ERROR, error=invalid)

@@ -116,11 +116,14 @@ class Settings(BaseModel):
             raise ValueError("the user agent contains a line break")
         return value
 
-    def is_excluded(self, url: str) -> bool:
-        """``--include`` wins over ``--exclude``."""
-        if any(p.search(url) for p in self.include):
-            return False
-        return any(p.search(url) for p in self.exclude)
+    def exclusion(self, url: str) -> str | None:
+        """Why ``url`` is excluded, or None. ``--include`` wins over ``--exclude``."""
+        if not self.exclude or any(p.search(url) for p in self.include):
+            return None
+        for pattern in self.exclude:
+            if pattern.search(url):
+                return f"matches --exclude {pattern.pattern!r}"
+        return None
 
     @property
     def secrets(self) -> tuple[str, ...]:
