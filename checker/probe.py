@@ -31,7 +31,7 @@ from checker.errors import classify
 from checker.hostlimit import HostLimiter
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.settings import Settings
-from checker.urls import HTTP_SCHEMES, host_of, validate
+from checker.urls import HTTP_SCHEMES, parse
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 BODY_READ_CAP = 64 * 1024
@@ -60,16 +60,16 @@ class Probe:
         reason = settings.exclusion(url)
         if reason is not None:
             return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
-        invalid = validate(url)
-        if invalid is not None:
-            return Result.for_target(target, Outcome.ERROR, error=invalid)
-        host = host_of(url)
+        parsed = parse(url)
+        if isinstance(parsed, Failure):
+            return Result.for_target(target, Outcome.ERROR, error=parsed)
+        host = parsed.host or ""
         attempt = 0
         while True:
             attempt += 1
             async with self._limiter.slot(host):
                 started = time.perf_counter()
-                reply = await self._attempt(url)
+                reply = await self._attempt(parsed)
                 elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
             status = reply.status if isinstance(reply, _Reply) else None
             failure = reply if isinstance(reply, Failure) else None
@@ -99,7 +99,7 @@ class Probe:
             elapsed_ms=elapsed,
         )
 
-    async def _attempt(self, url: str) -> _Reply | Failure:
+    async def _attempt(self, url: URL) -> _Reply | Failure:
         method = self._settings.method
         reply = await self._request("GET" if method is Method.GET else "HEAD", url)
         if (
@@ -110,11 +110,11 @@ class Probe:
             reply = await self._request("GET", url)
         return reply
 
-    async def _request(self, method: str, url: str) -> _Reply | Failure:
+    async def _request(self, method: str, url: URL) -> _Reply | Failure:
         timeout = self._settings.timeout
         try:
             async with asyncio.timeout(timeout):
-                return await self._follow(method, URL(url))
+                return await self._follow(method, url)
         except Exception as exc:  # classify() re-raises what is not a per-URL failure
             return classify(exc, timeout=timeout)
 

@@ -19,10 +19,18 @@ HTTP_SCHEMES = frozenset({"http", "https"})
 _LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)\Z")
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f]")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+# Only strings that could be an IP address pay for ipaddress's exception path.
+_IP_LIKE = re.compile(r"[0-9.]+\Z|.*:")
 
 
 def validate(url: str) -> Failure | None:
     """Return why ``url`` cannot be requested, or None when it can."""
+    parsed = parse(url)
+    return parsed if isinstance(parsed, Failure) else None
+
+
+def parse(url: str) -> URL | Failure:
+    """Parse ``url`` for requesting, or return why it cannot be requested."""
     if _BAD_CHARS.search(url):
         return Failure(ErrorKind.INVALID_URL, "URL contains whitespace or control characters")
     if not _SCHEME.match(url):
@@ -40,20 +48,17 @@ def validate(url: str) -> Failure | None:
         return Failure(ErrorKind.INVALID_URL, "URL has no host")
     if not _valid_host(host):
         return Failure(ErrorKind.INVALID_URL, f"invalid host name {host!r}")
-    return None
-
-
-def host_of(url: str) -> str:
-    """The key per-host limits are kept under: the lower-cased host name."""
-    return (URL(url).host or "").lower()
+    return parsed
 
 
 def _valid_host(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        pass
+    if _IP_LIKE.match(host):
+        try:
+            ipaddress.ip_address(host)
+            return True
+        except ValueError:
+            if ":" not in host:
+                return False  # all digits and dots, yet not an address: 999.1.1.1
     name = host.lower().removesuffix(".")
     if not name or len(name) > 253:
         return False
