@@ -52,7 +52,11 @@ class Probe:
         self._session = session
         self._settings = settings
         self._limiter = HostLimiter(settings.per_host)
-        self._headers = CIMultiDict((h.name, h.value.get_secret_value()) for h in settings.headers)
+        # None, not an empty dict, when there are none: aiohttp then skips
+        # merging them into the session's defaults on every request.
+        self._headers: CIMultiDict[str] | None = (
+            CIMultiDict((h.name, h.value.get_secret_value()) for h in settings.headers) or None
+        )
 
     async def __call__(self, target: Target) -> Result:
         settings = self._settings
@@ -152,7 +156,7 @@ class Probe:
             if status == 303:
                 method = "GET" if method != "HEAD" else method
             if headers and url.origin() != origin:
-                headers = CIMultiDict()  # never carry the user's headers to another origin
+                headers = None  # never carry the user's headers to another origin
 
 
 async def _drain(resp: aiohttp.ClientResponse) -> None:
