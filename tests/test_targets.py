@@ -1,0 +1,90 @@
+"""The target index: one target per unique URL, every source listed, first-seen order."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.models import Source, Target
+from checker.sources import Link
+from checker.targets import TargetIndex
+
+
+def _targets(*batches: list[Link]) -> list[Target]:
+    with TargetIndex() as index:
+        for batch in batches:
+            index.add(batch)
+        return list(index)
+
+
+def test_unique_urls_keep_their_order_and_indexes() -> None:
+    targets = _targets([Link("http://b/", "f", 1), Link("http://a/", "f", 2)])
+    assert targets == [
+        Target(0, "http://b/", (Source("f", 1),)),
+        Target(1, "http://a/", (Source("f", 2),)),
+    ]
+
+
+def test_duplicates_are_merged_with_every_source_in_reading_order() -> None:
+    targets = _targets(
+        [Link("http://a/", "one", 1), Link("http://b/", "one", 2), Link("http://a/", "one", 5)],
+        [Link("http://b/", "-", 1), Link("http://a/", "<arg>", 1)],
+    )
+    assert targets == [
+        Target(0, "http://a/", (Source("one", 1), Source("one", 5), Source("<arg>", 1))),
+        Target(1, "http://b/", (Source("one", 2), Source("-", 1))),
+    ]
+
+
+def test_len_counts_unique_urls_and_links_counts_occurrences() -> None:
+    with TargetIndex() as index:
+        index.add([Link("http://a/", "f", 1), Link("http://a/", "f", 2), Link("http://b/", "f", 3)])
+        assert len(index) == 2
+        assert index.links == 3
+
+
+def test_an_empty_index_has_no_targets() -> None:
+    with TargetIndex() as index:
+        index.add([])
+        assert len(index) == 0
+        assert list(index) == []
+
+
+def test_iteration_is_repeatable() -> None:
+    """The engine iterates once to check and once more to report what was never finished."""
+    with TargetIndex() as index:
+        index.add([Link("http://a/", "f", 1), Link("http://a/", "g", 1), Link("http://b/", "f", 2)])
+        assert list(index) == list(index)
+
+
+def test_urls_differing_only_in_case_or_slash_are_distinct() -> None:
+    """The index merges identical text only: it does not guess at URL equivalence."""
+    urls = ["http://a/", "http://A/", "http://a", "http://a/ "]
+    assert [t.url for t in _targets([Link(u, "f", n) for n, u in enumerate(urls)])] == urls
+
+
+def test_more_links_than_one_batch() -> None:
+    links = [Link(f"http://h/{n % 5000}", "f", n) for n in range(10_000)]
+    targets = _targets(links)
+    assert len(targets) == 5000
+    assert [t.index for t in targets] == list(range(5000))
+    assert targets[42].sources == (Source("f", 42), Source("f", 5042))
+
+
+_link = st.builds(
+    Link,
+    st.sampled_from(["http://a/", "http://b/", "http://c/", "x", "", "\u202e"]) | st.text(),
+    st.sampled_from(["-", "<arg>", "one.txt", "two.txt"]),
+    st.integers(min_value=1, max_value=10**6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_link, max_size=20), max_size=4))
+def test_fuzz_index_matches_a_dict_model(batches: list[list[Link]]) -> None:
+    model: dict[str, list[Source]] = {}
+    for batch in batches:
+        for url, path, line in batch:
+            model.setdefault(url, []).append(Source(path, line))
+    expected = [Target(n, url, tuple(s)) for n, (url, s) in enumerate(model.items())]
+    assert _targets(*batches) == expected
