@@ -72,7 +72,10 @@ PositiveInt = Annotated[int, Field(ge=1)]
 class Settings(BaseModel):
     """Everything that shapes a run. Defaults follow lychee unless the README says why not."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=True, frozen=True)
+    # Inputs stay out of error messages: a malformed header is all value.
+    model_config = ConfigDict(
+        extra="forbid", validate_default=True, frozen=True, hide_input_in_errors=True
+    )
 
     strategy: StrategyName = StrategyName.AS_COMPLETED
     format: Format = Format.TEXT
