@@ -39,7 +39,7 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit() also passes "²", which float() rejects
         return float(value)
     try:
         when = parsedate_to_datetime(value)
