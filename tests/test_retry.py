@@ -6,6 +6,8 @@ import time
 from email.utils import formatdate
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker import retry
 from checker.models import ErrorKind, Failure
@@ -125,3 +127,11 @@ def test_retry_after_is_ignored_on_other_statuses(status: int | None) -> None:
 @pytest.mark.usefixtures("real_backoff")
 def test_unparsable_retry_after_falls_back_to_backoff() -> None:
     assert 1.5 <= wait_before_retry(2, 429, "soon", cap=60) <= 2.5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_fuzz_retry_after_never_raises(header: str) -> None:
+    """The header comes from the server: no value of it may crash a check."""
+    waited = retry_after(header, now=NOW)
+    assert waited is None or waited >= 0
