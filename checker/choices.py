@@ -24,6 +24,8 @@ class Format(StrEnum):
     TEXT = "text"
     JSON = "json"
     JSONL = "jsonl"
+    MARKDOWN = "markdown"
+    GITHUB = "github"
 
 
 class Method(StrEnum):

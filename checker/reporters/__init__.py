@@ -17,8 +17,10 @@ __all__ = ["Reporter", "make_reporter"]
 
 
 def make_reporter(fmt: Format, out: TextIO, err: TextIO, settings: Settings) -> Reporter:
+    from checker.reporters.github import GithubReporter
     from checker.reporters.json import JsonReporter
     from checker.reporters.jsonl import JsonLinesReporter
+    from checker.reporters.markdown import MarkdownReporter
     from checker.reporters.text import TextReporter
 
     match fmt:
@@ -28,5 +30,9 @@ def make_reporter(fmt: Format, out: TextIO, err: TextIO, settings: Settings) -> 
             return JsonReporter(out, err, settings)
         case Format.JSONL:
             return JsonLinesReporter(out, err, settings)
+        case Format.MARKDOWN:
+            return MarkdownReporter(out, err, settings)
+        case Format.GITHUB:
+            return GithubReporter(out, err, settings)
         case _:
             assert_never(fmt)

@@ -1,0 +1,65 @@
+"""github: GitHub Actions workflow commands, one annotation per place a
+failing link was read, so the failure shows on that line of the pull request:
+
+    ::error file=docs/index.md,line=12,col=5,title=urlcheck%3A broken::https://… — HTTP 404
+
+Broken and errored links are ``error`` annotations; cancelled ones (never
+finished) are ``warning``. Successes and exclusions write nothing: an
+annotation is a request for attention. A link read from stdin or the command
+line has no file, so its annotation carries only a title.
+
+:func:`annotate` is also used by the text report inside GitHub Actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checker.models import Outcome, Result, Source, Summary
+from checker.reporters.describe import is_file, reason, rule_id
+from checker.reporters.interface import Reporter
+from checker.reporters.text import summary_line
+
+
+def escape_data(text: str) -> str:
+    """The message after ``::``; as ``escapeData`` in actions/toolkit's command.ts."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A ``key=value`` property; as ``escapeProperty`` in actions/toolkit's command.ts."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(result: Result, source: Source) -> str:
+    """The workflow command for one occurrence of a failing result."""
+    level = "warning" if result.outcome is Outcome.CANCELLED else "error"
+    properties: list[tuple[str, str]] = []
+    if is_file(source):
+        properties += [("file", source.path), ("line", str(source.line))]
+        if source.column is not None:
+            properties.append(("col", str(source.column)))
+    properties.append(("title", f"urlcheck: {rule_id(result)}"))
+    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return f"::{level} {props}::{escape_data(f'{result.url} — {reason(result)}')}"
+
+
+def annotate(result: Result) -> Iterator[str]:
+    """One workflow command per occurrence of ``result``; none if it did not fail."""
+    if result.outcome.failed:
+        for source in result.sources:
+            yield annotation(result, source)
+
+
+class GithubReporter(Reporter):
+    """Streams: each annotation is written as soon as its result is known."""
+
+    def add(self, result: Result) -> None:
+        lines = "".join(line + "\n" for line in annotate(result))
+        if lines:
+            self.out.write(lines)
+            self.out.flush()
+
+    def finish(self, summary: Summary) -> None:
+        if not self.settings.quiet:
+            self.err.write(summary_line(summary) + "\n")

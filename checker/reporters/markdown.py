@@ -1,0 +1,112 @@
+"""markdown: a report fit for an issue body or a GitHub job summary.
+
+A summary table, then the failures grouped by source file as task-list
+items (``- [ ] url — reason (path:line)``) so an issue opened from it tracks
+each fix, then, with ``-v``, the links that are ok and those excluded.
+
+URLs become autolinks (``<https://…>``) when they can, else code spans; other
+text has Markdown's significant characters backslash-escaped, so a URL or an
+error message can neither format nor inject anything.
+
+:class:`MarkdownReport` is also used to write ``$GITHUB_STEP_SUMMARY``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.models import Outcome, Result, Summary
+from checker.reporters.describe import occurrences, reason, where
+from checker.reporters.interface import Reporter
+from checker.reporters.text import escape as printable
+
+# Backslash-escaping any ASCII punctuation is allowed by CommonMark; these are
+# the ones that can start emphasis, links, HTML, code, tables or math mid-line
+# (parentheses only matter after a bracket, which is escaped).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$])")
+_NOT_AUTOLINK = re.compile(r"[\s<>\x00-\x1f\x7f]")
+_BACKTICKS = re.compile(r"`+")
+
+
+def escape_text(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", printable(text))
+
+
+def code(text: str) -> str:
+    """A code span that holds ``text`` verbatim, however many backticks it contains."""
+    text = printable(text)
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def link(url: str) -> str:
+    if url.lower().startswith(("http://", "https://")) and not _NOT_AUTOLINK.search(url):
+        return f"<{url}>"
+    return code(url)
+
+
+class MarkdownReport:
+    """Collects results, then renders the whole document at once. Keeps the
+    failures (and, when ``verbose``, the rest), never more."""
+
+    def __init__(self, verbose: bool = False) -> None:
+        self.verbose = verbose
+        self._failures: list[Result] = []
+        self._ok: list[Result] = []
+        self._excluded: list[Result] = []
+
+    def add(self, result: Result) -> None:
+        if result.outcome.failed:
+            self._failures.append(result)
+        elif self.verbose:
+            (self._ok if result.outcome is Outcome.OK else self._excluded).append(result)
+
+    def render(self, summary: Summary) -> str:
+        failed = summary.broken + summary.error + summary.cancelled
+        title = (
+            f"{failed} of {summary.total} links failed"
+            if failed
+            else f"all {summary.total} links ok"
+            if summary.total
+            else "no links to check"
+        )
+        lines = [
+            f"## urlcheck: {title}",
+            "",
+            "| total | ok | broken | error | excluded | cancelled | duration |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {summary.total} | {summary.ok} | {summary.broken} | {summary.error} "
+            f"| {summary.excluded} | {summary.cancelled} | {summary.duration_s:.2f} s |",
+        ]
+        if self._failures:
+            lines += ["", "### Failures"]
+            path = None
+            for source, result in occurrences(self._failures):
+                if source.path != path:
+                    path = source.path
+                    lines += ["", f"#### {code(path)}", ""]
+                lines.append(
+                    f"- [ ] {link(result.url)} — {escape_text(reason(result))} "
+                    f"({escape_text(where(source))})"
+                )
+        for heading, results in (("OK", self._ok), ("Excluded", self._excluded)):
+            if results:
+                lines += ["", f"### {heading} ({len(results)})", ""]
+                lines += [
+                    f"- {link(r.url)} — {escape_text(reason(r))}"
+                    for r in sorted(results, key=lambda r: r.url)
+                ]
+        return "\n".join(lines) + "\n"
+
+
+class MarkdownReporter(Reporter):
+    def start(self, total: int) -> None:
+        self._report = MarkdownReport(verbose=self.settings.verbose)
+
+    def add(self, result: Result) -> None:
+        self._report.add(result)
+
+    def finish(self, summary: Summary) -> None:
+        self.out.write(self._report.render(summary))
+        self.out.flush()
