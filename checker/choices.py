@@ -24,7 +24,10 @@ class Format(StrEnum):
     TEXT = "text"
     JSON = "json"
     JSONL = "jsonl"
+    CSV = "csv"
     MARKDOWN = "markdown"
+    JUNIT = "junit"
+    SARIF = "sarif"
     GITHUB = "github"
 
 

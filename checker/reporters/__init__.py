@@ -17,10 +17,13 @@ __all__ = ["Reporter", "make_reporter"]
 
 
 def make_reporter(fmt: Format, out: TextIO, err: TextIO, settings: Settings) -> Reporter:
+    from checker.reporters.csv import CsvReporter
     from checker.reporters.github import GithubReporter
     from checker.reporters.json import JsonReporter
     from checker.reporters.jsonl import JsonLinesReporter
+    from checker.reporters.junit import JunitReporter
     from checker.reporters.markdown import MarkdownReporter
+    from checker.reporters.sarif import SarifReporter
     from checker.reporters.text import TextReporter
 
     match fmt:
@@ -30,8 +33,14 @@ def make_reporter(fmt: Format, out: TextIO, err: TextIO, settings: Settings) -> 
             return JsonReporter(out, err, settings)
         case Format.JSONL:
             return JsonLinesReporter(out, err, settings)
+        case Format.CSV:
+            return CsvReporter(out, err, settings)
         case Format.MARKDOWN:
             return MarkdownReporter(out, err, settings)
+        case Format.JUNIT:
+            return JunitReporter(out, err, settings)
+        case Format.SARIF:
+            return SarifReporter(out, err, settings)
         case Format.GITHUB:
             return GithubReporter(out, err, settings)
         case _:

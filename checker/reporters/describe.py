@@ -33,7 +33,7 @@ def reason(result: Result) -> str:
 def rule_id(result: Result) -> str:
     """A stable identifier of what went wrong: the outcome, refined by the
     error kind (``broken``, ``error/timeout``, ``cancelled``)."""
-    if result.error is not None:
+    if result.outcome is Outcome.ERROR and result.error is not None:
         return f"{result.outcome}/{result.error.kind}"
     return str(result.outcome)
 

@@ -34,10 +34,10 @@ class Site:
     down: str
     excluded: str
 
-    def run(self, fmt: str, *extra: str) -> CliResult:
+    def run(self, fmt: str, *extra: str, source: str | None = None) -> CliResult:
         return run_cli(
             [
-                str(self.urls),
+                source or str(self.urls),
                 "--format",
                 fmt,
                 "--retries",
