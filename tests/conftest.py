@@ -21,6 +21,8 @@ import pytest
 from aiohttp import web
 
 from checker import retry
+from checker.models import Result, Target
+from checker.settings import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -123,6 +125,19 @@ def run_cli(args: list[str], stdin: bytes = b"") -> CliResult:
 @pytest.fixture
 def cli() -> Callable[..., CliResult]:
     return run_cli
+
+
+async def probe_url(url: str, settings: Settings | None = None, **options: object) -> Result:
+    """Check one URL with the real probe and session; ``options`` are Settings fields.
+
+    Retries default to 0 here so that a test opts into them explicitly.
+    """
+    from checker.probe import Probe
+    from checker.session import open_session
+
+    settings = settings or Settings.model_validate({"retries": 0, **options})
+    async with open_session(settings) as session:
+        return await Probe(session, settings)(Target(0, url, ()))
 
 
 RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
