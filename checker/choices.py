@@ -31,6 +31,13 @@ class Format(StrEnum):
     GITHUB = "github"
 
 
+class SchemaName(StrEnum):
+    """``urlcheck schema NAME``; wired to models in ``checker.schema.MODELS``."""
+
+    REPORT = "report"
+    RESULT = "result"
+
+
 class Method(StrEnum):
     AUTO = "auto"
     HEAD = "head"

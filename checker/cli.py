@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 import typer
 
 from checker import __version__
-from checker.choices import Format, Method, StrategyName
+from checker.choices import Format, Method, SchemaName, StrategyName
 
 if TYPE_CHECKING:
     from checker.settings import Settings
@@ -43,7 +43,10 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.command(help="Check that the HTTP(S) URLs in SOURCES answer.")
+@app.command(
+    help="Check that the HTTP(S) URLs in SOURCES answer.",
+    epilog="urlcheck schema [report|result] prints the JSON Schema of the json output.",
+)
 def urlcheck(
     ctx: typer.Context,
     sources: Annotated[
@@ -212,12 +215,37 @@ async def _check(settings: Settings, index: TargetIndex, out: TextIO) -> int:
     return EXIT_FAILED if run.summary.failed else EXIT_OK
 
 
+schema_app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@schema_app.command(help="Print the JSON Schema of the json report, or of one RESULT (jsonl line).")
+def schema(
+    name: Annotated[
+        SchemaName, typer.Argument(help="report: the --format json document. result: one RESULT.")
+    ] = SchemaName.REPORT,
+) -> None:
+    from checker.schema import render
+
+    sys.stdout.write(render(name))
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point. Every failure mode ends in one line and an exit code."""
-    command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    # `urlcheck schema` sits beside the positional SOURCES without turning the
+    # main command into a group; a file named "schema" is checked as ./schema.
+    sub = args[:1] == ["schema"]
+    command = typer.main.get_command(schema_app if sub else app)
     try:
         code = command.main(
-            args=sys.argv[1:] if argv is None else argv, prog_name="urlcheck", standalone_mode=False
+            args=args[1:] if sub else args,
+            prog_name="urlcheck schema" if sub else "urlcheck",
+            standalone_mode=False,
         )
     except typer.Exit as exc:
         code = exc.exit_code

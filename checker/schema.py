@@ -1,0 +1,134 @@
+"""The public JSON contract as pydantic models, for ``urlcheck schema`` and ``schema/``.
+
+A run never builds these: results are slots dataclasses on the hot path
+(models.py, ENGINEERING.md). These models only describe the dicts those
+dataclasses' ``to_dict()`` produce; ``tests/test_schema.py`` validates real
+output against the generated schema and fails when ``schema/*.json`` drifts.
+
+Regenerate after a change: ``urlcheck schema report > schema/report.schema.json``
+and ``urlcheck schema result > schema/result.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic.json_schema import GenerateJsonSchema, SkipJsonSchema
+
+from checker.choices import SchemaName, StrategyName
+from checker.models import ErrorKind, Outcome
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _one_of(values: type[StrEnum], description: str) -> WithJsonSchema:
+    """An enum inlined as a plain list of strings, so the schema carries the
+    public values and not the Python classes' docstrings."""
+    return WithJsonSchema(
+        {"type": "string", "enum": [v.value for v in values], "description": description}
+    )
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+class _Model(BaseModel):
+    # Exact: a key that to_dict() adds without the schema knowing fails the tests.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    """One place the URL was read from."""
+
+    path: str = Field(
+        description="the file, '-' for standard input, '<arg>' for a command-line argument"
+    )
+    line: int = Field(ge=1, description="1-based line in the file, or the argument's position")
+    # Absent rather than null when unknown, so the schema shows no null and no default.
+    column: Annotated[int, Field(ge=1)] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="1-based column, when the link was found in a document",
+        json_schema_extra=_no_default,
+    )
+
+
+class Failure(_Model):
+    """Why no usable HTTP response came back."""
+
+    kind: Annotated[ErrorKind, _one_of(ErrorKind, "a stable identifier to match on")]
+    message: str = Field(description="a human-readable explanation")
+
+
+class Result(_Model):
+    """What became of one unique URL: one RESULT, one jsonl line."""
+
+    model_config = ConfigDict(title="RESULT")
+
+    url: str = Field(description="the URL as written in the source")
+    outcome: Annotated[
+        Outcome,
+        _one_of(
+            Outcome,
+            "ok: the final status is accepted; broken: a response with a status not accepted; "
+            "error: no usable response; excluded: matched --exclude, never requested; "
+            "cancelled: stopped by fail-fast or Ctrl-C before it finished",
+        ),
+    ]
+    status: int | None = Field(ge=100, le=999, description="final HTTP status, after redirects")
+    final_url: str | None = Field(description="the URL that gave the final status")
+    redirects: list[str] = Field(
+        description="each URL a redirect led to, in order (the last is final_url)"
+    )
+    error: Failure | None = Field(description="set when the outcome is error")
+    elapsed_ms: float | None = Field(
+        ge=0, description="time of the last attempt, from when its request started"
+    )
+    attempts: int = Field(ge=0, description="attempts made (1 + retries used); 0 when never sent")
+    sources: list[Source] = Field(description="every place the URL was read from")
+    reason: str | None = Field(description="why the URL was excluded; null otherwise")
+
+
+class Summary(_Model):
+    """Counts by outcome; they add up to total."""
+
+    total: int = Field(ge=0)
+    ok: int = Field(ge=0)
+    broken: int = Field(ge=0)
+    error: int = Field(ge=0)
+    excluded: int = Field(ge=0)
+    cancelled: int = Field(ge=0)
+    duration_s: float = Field(ge=0, description="wall-clock seconds for the whole run")
+    strategy: Annotated[StrategyName, _one_of(StrategyName, "the --strategy that ran")]
+
+
+class Report(_Model):
+    """The document ``urlcheck --format json`` writes. Key order carries no meaning."""
+
+    model_config = ConfigDict(title="urlcheck report")
+
+    results: list[Result] = Field(description="one RESULT per unique URL")
+    summary: Summary
+
+
+MODELS: dict[SchemaName, type[BaseModel]] = {
+    SchemaName.REPORT: Report,
+    SchemaName.RESULT: Result,
+}
+
+
+class _Generator(GenerateJsonSchema):
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False  # "Final Url" for final_url says nothing the name does not
+
+
+def json_schema(name: SchemaName) -> dict[str, Any]:
+    return {"$schema": DIALECT, **MODELS[name].model_json_schema(schema_generator=_Generator)}
+
+
+def render(name: SchemaName) -> str:
+    """The schema as committed in ``schema/``: indented, UTF-8, one final newline."""
+    return json.dumps(json_schema(name), indent=2, ensure_ascii=False) + "\n"
