@@ -84,7 +84,7 @@ _link = st.builds(
 def test_fuzz_index_matches_a_dict_model(batches: list[list[Link]]) -> None:
     model: dict[str, list[Source]] = {}
     for batch in batches:
-        for url, path, line in batch:
-            model.setdefault(url, []).append(Source(path, line))
+        for link in batch:
+            model.setdefault(link.url, []).append(Source(link.path, link.line))
     expected = [Target(n, url, tuple(s)) for n, (url, s) in enumerate(model.items())]
     assert _targets(*batches) == expected
