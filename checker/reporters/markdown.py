@@ -64,13 +64,13 @@ class MarkdownReport:
 
     def render(self, summary: Summary) -> str:
         failed = summary.broken + summary.error + summary.cancelled
-        title = (
-            f"{failed} of {summary.total} links failed"
-            if failed
-            else f"all {summary.total} links ok"
-            if summary.total
-            else "no links to check"
-        )
+        links = "link" if summary.total == 1 else "links"
+        if failed:
+            title = f"{failed} of {summary.total} {links} failed"
+        elif summary.total:
+            title = f"all {summary.total} {links} ok"
+        else:
+            title = "no links to check"
         lines = [
             f"## urlcheck: {title}",
             "",

@@ -107,3 +107,5 @@ def test_summary_counts_add_up_in_the_heading() -> None:
     assert MarkdownReport().render(Summary("gather")).startswith("## urlcheck: no links to check")
     ok = MarkdownReport().render(Summary("gather", total=2, ok=2))
     assert ok.startswith("## urlcheck: all 2 links ok")
+    one = MarkdownReport().render(Summary("gather", total=1, broken=1))
+    assert one.startswith("## urlcheck: 1 of 1 link failed")
