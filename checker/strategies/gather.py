@@ -26,7 +26,10 @@ async def run(targets: Iterator[Target], check: Check, concurrency: int) -> Asyn
             ready[target.index] = result
             wakeup.set()
 
-    everyone = asyncio.gather(*(worker() for _ in range(concurrency)))
+    # Kept apart from the gather: when one worker fails, gather() completes
+    # with the others still running (ENGINEERING.md), and they must be stopped.
+    workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
+    everyone = asyncio.gather(*workers)
     everyone.add_done_callback(lambda _: wakeup.set())
     following = 0
     try:
@@ -40,4 +43,4 @@ async def run(targets: Iterator[Target], check: Check, concurrency: int) -> Asyn
             await wakeup.wait()
             wakeup.clear()
     finally:
-        await cancel_all([everyone])
+        await cancel_all([everyone, *workers])
