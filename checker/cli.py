@@ -113,17 +113,44 @@ def urlcheck(
         typer.Option(help="Regex; matching URLs are checked even if excluded (repeatable)."),
     ] = None,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print failures only; no summary.")
+        bool, typer.Option("--quiet/--no-quiet", "-q", help="Print failures only; no summary.")
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Also list the URLs that are ok.")
+        bool,
+        typer.Option("--verbose/--no-verbose", "-v", help="Also list the URLs that are ok."),
+    ] = False,
+    header_for: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="'HOST=NAME: VALUE'",
+            help="A header sent only to HOST (a host name or *.domain), never to another "
+            "host nor after a redirect to another origin (repeatable). Never printed.",
+        ),
+    ] = None,
+    host_stats: Annotated[
+        bool,
+        typer.Option(
+            help='Per-host requests, outcomes, time and backoff: a "hosts" object in '
+            "json, a table on stderr otherwise.",
+        ),
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Read settings from this TOML file; by default urlcheck.toml or "
+            "pyproject.toml's [tool.urlcheck] is searched for from here up to the repository root.",
+            show_default=False,
+        ),
+    ] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Read no configuration file.")
     ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    raise typer.Exit(run(_settings(given_options(ctx)), sources))
+    raise typer.Exit(run(_settings(given_options(ctx), config, no_config), sources))
 
 
 def given_options(ctx: typer.Context) -> dict[str, object]:
@@ -141,16 +168,26 @@ def given_options(ctx: typer.Context) -> dict[str, object]:
     }
 
 
-_NOT_SETTINGS = frozenset({"sources", "version"})
+_NOT_SETTINGS = frozenset({"sources", "version", "config", "no_config"})
 
 
-def _settings(options: dict[str, object]) -> Settings:
+def _settings(
+    options: dict[str, object], config: Path | None = None, no_config: bool = False
+) -> Settings:
+    """The config file's settings, overridden by the options given (lists add up)."""
     from pydantic import ValidationError
 
+    from checker.config import ConfigError, load, merge
     from checker.settings import Settings
 
+    if config is not None and no_config:
+        raise UsageFailure("--config and --no-config cannot be used together")
     try:
-        return Settings.model_validate(options)
+        file_values = load(config, no_config=no_config)
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+    try:
+        return Settings.model_validate(merge(file_values, options))
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "options"
@@ -209,7 +246,14 @@ async def _check(settings: Settings, index: TargetIndex, out: TextIO) -> int:
             reporter.add(result)
     finally:
         loop.remove_signal_handler(signal.SIGINT)
+    if run.host_stats is not None:
+        reporter.host_stats(run.host_stats)
     reporter.finish(run.summary)
+    if run.host_stats is not None and settings.format is not Format.JSON:
+        from checker.hoststats import table
+
+        # On stderr, after the report: stdout stays the same report as without it.
+        sys.stderr.write(table(run.host_stats) + "\n")
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if run.summary.failed else EXIT_OK

@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 
 from checker import strategies
+from checker.hoststats import HostStats
 from checker.models import Outcome, Result, Summary
 from checker.probe import Probe
 from checker.session import open_session
@@ -27,13 +28,16 @@ class Run:
         self._targets = targets
         self._reported = bytearray(len(targets))
         self._started = time.perf_counter()
+        # Filled in as the run goes, one entry per host; only with --host-stats.
+        self.host_stats: dict[str, HostStats] | None = {} if settings.host_stats else None
 
     async def results(self) -> AsyncIterator[Result]:
         settings = self.settings
         self._started = time.perf_counter()
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
-            stream = strategy(iter(self._targets), Probe(session, settings), settings.concurrency)
+            probe = Probe(session, settings, self.host_stats)
+            stream = strategy(iter(self._targets), probe, settings.concurrency)
             try:
                 async for result in stream:
                     self._count(result)

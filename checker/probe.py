@@ -10,8 +10,11 @@ The HTTP rules, next to the code that keeps them:
   dropped with the connection.
 * Redirects are followed here, not by aiohttp, so that exactly
   ``--max-redirects`` hops are followed, the chain is recorded, and the
-  user's headers are dropped when a redirect leaves the origin (aiohttp keeps
-  custom headers such as ``X-API-Key`` across origins).
+  user's headers (``-H``, ``--header-for`` and ``[hosts]`` ones alike) are
+  dropped when a redirect leaves the origin (aiohttp keeps custom headers
+  such as ``X-API-Key`` across origins).
+* Per-host policy (hostpolicy.py) is chosen by the host of the URL as
+  listed; the whole redirect chain of an attempt runs under it.
 * Retry what another try may fix; see retry.py.
 """
 
@@ -29,6 +32,8 @@ from checker import retry
 from checker.choices import Method
 from checker.errors import classify
 from checker.hostlimit import HostLimiter
+from checker.hostpolicy import Policy, PolicyTable
+from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
@@ -48,15 +53,16 @@ class _Reply:
 class Probe:
     """Callable that checks one target; shared by every worker of a run."""
 
-    def __init__(self, session: aiohttp.ClientSession, settings: Settings) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        settings: Settings,
+        host_stats: dict[str, HostStats] | None = None,
+    ) -> None:
         self._session = session
         self._settings = settings
-        self._limiter = HostLimiter(settings.per_host)
-        # None, not an empty dict, when there are none: aiohttp then skips
-        # merging them into the session's defaults on every request.
-        self._headers: CIMultiDict[str] | None = (
-            CIMultiDict((h.name, h.value.get_secret_value()) for h in settings.headers) or None
-        )
+        self._policies = PolicyTable(settings)
+        self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
 
     async def __call__(self, target: Target) -> Result:
         settings = self._settings
@@ -67,32 +73,43 @@ class Probe:
         parsed = parse(url)
         if isinstance(parsed, Failure):
             return Result.for_target(target, Outcome.ERROR, error=parsed)
-        host = parsed.host or ""
+        host = parsed.raw_host or ""
+        policy = self._policies.for_host(host)
+        limiter = self._limiter
         attempt = 0
         while True:
             attempt += 1
-            async with self._limiter.slot(host):
+            async with limiter.slot(host, policy.concurrency, policy.interval):
                 started = time.perf_counter()
-                reply = await self._attempt(parsed)
-                elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-            status = reply.status if isinstance(reply, _Reply) else None
+                reply = await self._attempt(parsed, policy)
+                took = time.perf_counter() - started
+                status = reply.status if isinstance(reply, _Reply) else None
+                header = reply.retry_after if isinstance(reply, _Reply) else None
+                limiter.observe(host, status, header, took)
             failure = reply if isinstance(reply, Failure) else None
             if attempt <= settings.retries and retry.should_retry(status, failure):
-                header = reply.retry_after if isinstance(reply, _Reply) else None
                 await asyncio.sleep(
                     retry.wait_before_retry(attempt, status, header, settings.max_retry_wait)
                 )
                 continue
-            return self._result(target, reply, attempt, elapsed_ms)
+            result = self._result(target, reply, attempt, round(took * 1000, 1), policy)
+            if limiter.stats is not None:
+                limiter.stats[host].count(result.outcome)
+            return result
 
     def _result(
-        self, target: Target, reply: _Reply | Failure, attempts: int, elapsed: float
+        self,
+        target: Target,
+        reply: _Reply | Failure,
+        attempts: int,
+        elapsed: float,
+        policy: Policy,
     ) -> Result:
         if isinstance(reply, Failure):
             return Result.for_target(
                 target, Outcome.ERROR, error=reply, attempts=attempts, elapsed_ms=elapsed
             )
-        outcome = Outcome.OK if reply.status in self._settings.accept else Outcome.BROKEN
+        outcome = Outcome.OK if reply.status in policy.accept else Outcome.BROKEN
         return Result.for_target(
             target,
             outcome,
@@ -103,27 +120,28 @@ class Probe:
             elapsed_ms=elapsed,
         )
 
-    async def _attempt(self, url: URL) -> _Reply | Failure:
-        method = self._settings.method
-        reply = await self._request("GET" if method is Method.GET else "HEAD", url)
+    async def _attempt(self, url: URL, policy: Policy) -> _Reply | Failure:
+        method = policy.method
+        reply = await self._request("GET" if method is Method.GET else "HEAD", url, policy)
         if (
             method is Method.AUTO
             and isinstance(reply, _Reply)
-            and reply.status not in self._settings.accept
+            and reply.status not in policy.accept
         ):
-            reply = await self._request("GET", url)
+            reply = await self._request("GET", url, policy)
         return reply
 
-    async def _request(self, method: str, url: URL) -> _Reply | Failure:
-        timeout = self._settings.timeout
+    async def _request(self, method: str, url: URL, policy: Policy) -> _Reply | Failure:
+        timeout = policy.timeout
         try:
             async with asyncio.timeout(timeout):
-                return await self._follow(method, url)
+                return await self._follow(method, url, policy.headers)
         except Exception as exc:  # classify() re-raises what is not a per-URL failure
             return classify(exc, timeout=timeout)
 
-    async def _follow(self, method: str, url: URL) -> _Reply | Failure:
-        headers = self._headers
+    async def _follow(
+        self, method: str, url: URL, headers: CIMultiDict[str] | None
+    ) -> _Reply | Failure:
         origin = url.origin()
         redirects: list[str] = []
         seen = {url}
@@ -144,6 +162,9 @@ class Probe:
                 return Failure(ErrorKind.BAD_REDIRECT, f"bad Location {location!r}: {exc}")
             if url.scheme not in HTTP_SCHEMES:
                 return Failure(ErrorKind.BAD_REDIRECT, f"redirect to non-HTTP URL {str(url)!r}")
+            invalid = parse(str(url))  # e.g. http://a..b/, which would fail later as "dns"
+            if isinstance(invalid, Failure):
+                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to {url}: {invalid.message}")
             if url in seen:
                 return Failure(ErrorKind.TOO_MANY_REDIRECTS, f"redirect loop back to {url}")
             if len(redirects) >= self._settings.max_redirects:
@@ -156,7 +177,9 @@ class Probe:
             if status == 303:
                 method = "GET" if method != "HEAD" else method
             if headers and url.origin() != origin:
-                headers = None  # never carry the user's headers to another origin
+                # Never carry the user's headers, global or scoped to the host
+                # (User-Agent included), to another origin; nor back again.
+                headers = None
 
 
 async def _drain(resp: aiohttp.ClientResponse) -> None:

@@ -34,6 +34,12 @@ class Header(BaseModel):
         if not sep or not _TOKEN.match(name):
             # Never echo the text: a header missing its colon is all value.
             raise ValueError("a header must be written 'Name: value' (the text is not shown)")
+        return cls.of(name, value)
+
+    @classmethod
+    def of(cls, name: str, value: str) -> Header:
+        if not _TOKEN.match(name):
+            raise ValueError(f"{name!r} is not a valid header name")
         if any(c in value for c in "\r\n\0"):
             raise ValueError(f"the value of header {name!r} contains a line break")
         return cls(name=name, value=SecretStr(value.strip()))
@@ -69,6 +75,73 @@ class StatusSet(BaseModel):
 PositiveInt = Annotated[int, Field(ge=1)]
 
 
+class HostPolicy(BaseModel):
+    """One ``[hosts."PATTERN"]`` table. A field left unset inherits from a
+    less specific pattern, then from the top-level setting (hostpolicy.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+    concurrency: PositiveInt | None = None
+    request_interval: Annotated[float, Field(ge=0)] | None = None
+    headers: tuple[Header, ...] = ()
+    accept: StatusSet | None = None
+    user_agent: str | None = None
+    timeout: Annotated[float, Field(gt=0)] | None = None
+    method: Method | None = None
+
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _headers(cls, value: Any) -> Any:
+        return _parse_headers(value)
+
+    @field_validator("accept", mode="before")
+    @classmethod
+    def _accept(cls, value: Any) -> Any:
+        return StatusSet.parse(value) if isinstance(value, str) else value
+
+    @field_validator("user_agent")
+    @classmethod
+    def _user_agent(cls, value: str | None) -> str | None:
+        return None if value is None else _check_user_agent(value)
+
+
+def host_pattern(text: str) -> str:
+    """Normalise a host table's key: ``Docs.Example.com`` or ``*.example.com``.
+
+    Lowercase and IDNA-encoded, as yarl's ``raw_host`` is, so matching is a
+    plain dict lookup.
+    """
+    from yarl import URL
+
+    from checker.urls import valid_host
+
+    name = text.strip().lower().removesuffix(".")
+    wildcard = name.startswith("*.")
+    bare = name.removeprefix("*.")
+    try:
+        encoded = URL.build(scheme="http", host=bare).raw_host or ""
+    except (ValueError, UnicodeError):
+        encoded = ""
+    if not encoded or not valid_host(encoded):
+        raise ValueError(f"{text!r} is not a host name or a '*.domain' pattern")
+    return "*." + encoded if wildcard else encoded
+
+
+def _parse_headers(value: Any) -> Any:
+    """Headers as ``["Name: value", ...]`` or, in a config file, ``{Name = "value"}``."""
+    if isinstance(value, dict):
+        return tuple(Header.of(str(k), str(v)) for k, v in value.items())
+    if isinstance(value, str):
+        value = [value]
+    return tuple(Header.parse(v) if isinstance(v, str) else v for v in value)
+
+
+def _check_user_agent(value: str) -> str:
+    if any(c in value for c in "\r\n\0"):
+        raise ValueError("the user agent contains a line break")
+    return value
+
+
 class Settings(BaseModel):
     """Everything that shapes a run. Defaults follow lychee unless the README says why not."""
 
@@ -94,6 +167,10 @@ class Settings(BaseModel):
     insecure: bool = False
     exclude: tuple[re.Pattern[str], ...] = ()
     include: tuple[re.Pattern[str], ...] = ()
+    # Configuration and per-host policy (issue 3)
+    hosts: dict[str, HostPolicy] = {}
+    header_for: tuple[tuple[str, Header], ...] = ()
+    host_stats: bool = False
     quiet: bool = False
     verbose: bool = False
 
@@ -105,7 +182,27 @@ class Settings(BaseModel):
     @field_validator("headers", mode="before")
     @classmethod
     def _headers(cls, value: Any) -> Any:
-        return tuple(Header.parse(v) if isinstance(v, str) else v for v in value)
+        return _parse_headers(value)
+
+    @field_validator("hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        hosts: dict[str, Any] = {}
+        for key, policy in value.items():
+            pattern = host_pattern(str(key))
+            if pattern in hosts:
+                raise ValueError(f"two tables name the host {pattern!r}")
+            hosts[pattern] = policy
+        return hosts
+
+    @field_validator("header_for", mode="before")
+    @classmethod
+    def _header_for(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        return tuple(_scoped_header(v) if isinstance(v, str) else v for v in value)
 
     @field_validator("exclude", "include", mode="before")
     @classmethod
@@ -115,9 +212,7 @@ class Settings(BaseModel):
     @field_validator("user_agent")
     @classmethod
     def _user_agent(cls, value: str) -> str:
-        if any(c in value for c in "\r\n\0"):
-            raise ValueError("the user agent contains a line break")
-        return value
+        return _check_user_agent(value)
 
     def exclusion(self, url: str) -> str | None:
         """Why ``url`` is excluded, or None. ``--include`` wins over ``--exclude``."""
@@ -131,7 +226,26 @@ class Settings(BaseModel):
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every header value, so that output can be checked never to contain one."""
-        return tuple(h.value.get_secret_value() for h in self.headers if h.value)
+        every = (
+            *self.headers,
+            *(h for _, h in self.header_for),
+            *(h for policy in self.hosts.values() for h in policy.headers),
+        )
+        return tuple(h.value.get_secret_value() for h in every if h.value)
+
+
+def _scoped_header(text: str) -> tuple[str, Header]:
+    """``HOST=Name: value``: a host cannot contain ``=`` and a header name
+    cannot either, so the first ``=`` always separates them."""
+    host, sep, header = text.partition("=")
+    if not sep or ":" not in header:
+        raise ValueError("write it as 'HOST=Name: value' (the text is not shown)")
+    try:
+        pattern = host_pattern(host)
+    except ValueError:
+        # Not echoed either: a forgotten HOST would put the value here.
+        raise ValueError("HOST is not a host name or a '*.domain' pattern (not shown)") from None
+    return pattern, Header.parse(header)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

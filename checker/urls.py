@@ -46,12 +46,12 @@ def parse(url: str) -> URL | Failure:
         return Failure(ErrorKind.INVALID_URL, f"cannot parse URL: {exc}")
     if not host:
         return Failure(ErrorKind.INVALID_URL, "URL has no host")
-    if not _valid_host(host):
+    if not valid_host(host):
         return Failure(ErrorKind.INVALID_URL, f"invalid host name {host!r}")
     return parsed
 
 
-def _valid_host(host: str) -> bool:
+def valid_host(host: str) -> bool:
     if _IP_LIKE.match(host):
         try:
             ipaddress.ip_address(host)

@@ -60,11 +60,13 @@ class ServerThread:
     """An aiohttp app served on 127.0.0.1 from its own thread and loop.
 
     For synchronous tests (the CLI owns its event loop, so it cannot run
-    inside a test's loop).
+    inside a test's loop). ``host`` may be another loopback address, such as
+    127.0.0.2 (all of 127/8 is loopback on Linux), for a second host name.
     """
 
-    def __init__(self, app: web.Application) -> None:
+    def __init__(self, app: web.Application, host: str = "127.0.0.1") -> None:
         self.app = app
+        self.host = host
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -75,7 +77,7 @@ class ServerThread:
         asyncio.set_event_loop(self._loop)
         self._runner = web.AppRunner(self.app, handle_signals=False)
         self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, self.host, 0)
         self._loop.run_until_complete(site.start())
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self._ready.set()
@@ -84,7 +86,7 @@ class ServerThread:
         self._loop.close()
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def __enter__(self) -> ServerThread:
         self._thread.start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TextIO
 
+from checker.hoststats import HostStats
 from checker.models import Result, Summary
 from checker.settings import Settings
 
@@ -30,3 +31,10 @@ class Reporter(ABC):
     @abstractmethod
     def finish(self, summary: Summary) -> None:
         """Called once at the end, also after an interrupt."""
+
+    def host_stats(self, hosts: dict[str, HostStats]) -> None:  # noqa: B027 - optional hook
+        """``--host-stats``: called once, just before :meth:`finish`.
+
+        For a format with a place for them (json's ``"hosts"`` object); for the
+        others the CLI prints a table on stderr, once, whatever the reporters.
+        """
