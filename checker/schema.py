@@ -105,6 +105,20 @@ class Summary(_Model):
     strategy: Annotated[StrategyName, _one_of(StrategyName, "the --strategy that ran")]
 
 
+class HostStats(_Model):
+    """``--host-stats``: what one host was asked and how it answered."""
+
+    requests: int = Field(ge=0, description="attempts, retries included")
+    ok: int = Field(ge=0, description="URLs on this host that were ok")
+    broken: int = Field(ge=0, description="URLs on this host that were broken")
+    error: int = Field(ge=0, description="URLs on this host that errored")
+    throttled: int = Field(ge=0, description="429 and 503 answers")
+    time_s: float = Field(ge=0, description="time spent in requests")
+    waited_s: float = Field(ge=0, description="time spent waiting for the host's interval")
+    interval_s: float = Field(ge=0, description="the interval between requests at the end")
+    max_interval_s: float = Field(ge=0, description="the largest interval kept")
+
+
 class Report(_Model):
     """The document ``urlcheck --format json`` writes. Key order carries no meaning."""
 
@@ -112,6 +126,11 @@ class Report(_Model):
 
     results: list[Result] = Field(description="one RESULT per unique URL")
     summary: Summary
+    hosts: dict[str, HostStats] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="only with --host-stats: figures per host name, busiest first",
+        json_schema_extra=_no_default,
+    )
 
 
 MODELS: dict[SchemaName, type[BaseModel]] = {

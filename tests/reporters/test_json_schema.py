@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.choices import SchemaName
+from checker.choices import SchemaName, StrategyName
+from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Source, Summary
 from checker.schema import json_schema, render
 from tests.conftest import run_cli
@@ -68,6 +69,13 @@ def test_real_json_report_validates(site: Site) -> None:
     assert outcomes == {"ok", "broken", "error", "excluded"}
 
 
+def test_real_json_report_with_host_stats_validates(site: Site) -> None:
+    document = json.loads(site.run("json", "--host-stats").stdout)
+    validator(SchemaName.REPORT).validate(document)
+    [figures] = document["hosts"].values()
+    assert figures["ok"] == 1
+
+
 def test_real_jsonl_lines_validate(site: Site) -> None:
     check = validator(SchemaName.RESULT)
     lines = site.run("jsonl").stdout.splitlines()
@@ -111,16 +119,36 @@ results = st.builds(
 )
 
 
+seconds = st.floats(0, 1e6)
+host_stats = st.builds(
+    HostStats,
+    requests=st.integers(0, 10**6),
+    throttled=st.integers(0, 10**6),
+    time_s=seconds,
+    waited_s=seconds,
+    interval_s=seconds,
+    max_interval_s=seconds,
+)
+
+
 @settings(max_examples=60, deadline=None)
-@given(results=st.lists(results, max_size=4), strategy=st.sampled_from(["gather", "as-completed"]))
-def test_every_dataclass_to_dict_validates(results: list[Result], strategy: str) -> None:
-    summary = Summary(strategy)
+@given(
+    results=st.lists(results, max_size=4),
+    strategy=st.sampled_from(StrategyName),
+    hosts=st.none() | st.dictionaries(st.text(max_size=10), host_stats, max_size=3),
+)
+def test_every_dataclass_to_dict_validates(
+    results: list[Result], strategy: StrategyName, hosts: dict[str, HostStats] | None
+) -> None:
+    summary = Summary(strategy.value)
     for result in results:
         summary.add(result)
     document: dict[str, Any] = {
         "results": [r.to_dict() for r in results],
         "summary": summary.to_dict(),
     }
+    if hosts is not None:
+        document["hosts"] = {host: entry.to_dict() for host, entry in hosts.items()}
     REPORT.validate(document)
     for result in results:
         RESULT.validate(result.to_dict())
