@@ -9,6 +9,7 @@ from checker import strategies
 from checker.hoststats import HostStats
 from checker.models import Outcome, Result, Summary
 from checker.probe import Probe
+from checker.redact import forms, redact
 from checker.session import open_session
 from checker.settings import Settings
 from checker.targets import TargetIndex
@@ -28,6 +29,7 @@ class Run:
         self._targets = targets
         self._reported = bytearray(len(targets))
         self._started = time.perf_counter()
+        self._secrets = forms(settings.secrets)
         # Filled in as the run goes, one entry per host; only with --host-stats.
         self.host_stats: dict[str, HostStats] | None = {} if settings.host_stats else None
 
@@ -40,7 +42,7 @@ class Run:
             stream = strategy(iter(self._targets), probe, settings.concurrency)
             try:
                 async for result in stream:
-                    self._count(result)
+                    self._count(redact(result, self._secrets))
                     yield result
             finally:
                 await stream.aclose()  # type: ignore[attr-defined]

@@ -28,6 +28,8 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         return
     directory = path.parent
+    if path.is_dir():  # caught here, before the run, rather than by the rename after it
+        raise OutputError(f"cannot write {str(path)!r}: Is a directory")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -36,7 +38,10 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
             yield stream
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
