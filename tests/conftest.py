@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -98,6 +101,37 @@ class ServerThread:
         self._thread.join(10)
 
 
+class SlowSite:
+    """For CLI and subprocess runs (with :class:`ServerThread`): ``/slow/*``
+    waits until ``released`` (at most 10 s), ``/fail*`` answers 500, anything
+    else 200. Polls rather than awaits an event: the test sets ``released``
+    from another thread."""
+
+    def __init__(self) -> None:
+        self.released = False
+        self.in_flight = 0
+        self.done: list[str] = []
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path.startswith("/slow"):
+            self.in_flight += 1
+            try:
+                deadline = time.monotonic() + 10
+                while not self.released and time.monotonic() < deadline:
+                    await asyncio.sleep(0.02)
+            finally:
+                self.in_flight -= 1
+        if request.path.startswith("/fail"):
+            return web.Response(status=500)
+        self.done.append(request.path)
+        return web.Response()
+
+
 @dataclass
 class CliResult:
     exit_code: int
@@ -122,6 +156,16 @@ def run_cli(args: list[str], stdin: bytes = b"") -> CliResult:
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 0
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def spawn_cli(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """Start ``python -m checker ARGS`` as a real process, stdout and stderr piped.
+
+    For what only a process shows: signals, a closed pipe, a terminal.
+    """
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "checker", *args], **kwargs)
 
 
 @pytest.fixture

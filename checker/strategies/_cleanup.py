@@ -13,8 +13,15 @@ async def cancel_all(tasks: Iterable[asyncio.Future[Any]]) -> None:
     Waiting matters: a check cancelled but not awaited would still hold its
     connection when the session closes.
     """
+    tasks = list(tasks)
     pending = [t for t in tasks if not t.done()]
     for task in pending:
         task.cancel()
     if pending:
         await asyncio.wait(pending)
+    for task in tasks:
+        if not task.cancelled():
+            # Mark it retrieved: a gather() whose children were cancelled ends
+            # with CancelledError as its exception, which asyncio would print
+            # as "exception was never retrieved" with a traceback on Ctrl-C.
+            task.exception()

@@ -36,4 +36,4 @@ async def run(targets: Iterator[Target], check: Check, concurrency: int) -> Asyn
             yield result
         everyone.result()
     finally:
-        await cancel_all(workers)
+        await cancel_all([everyone, *workers])
