@@ -13,12 +13,15 @@ from urllib.parse import quote, quote_plus
 from checker.models import Failure, Result
 
 MASK = "***"
+# Shorter values ("1", "no-cache") are not secrets, and masking them would
+# mangle every URL that happens to contain them.
+MIN_LENGTH = 6
 
 
 def forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
     """Each secret as written and as it would appear percent-encoded in a URL,
     longest first so that no shorter secret splits a longer one."""
-    found = {form for s in secrets for form in _encodings(s) if form}
+    found = {form for s in secrets if len(s) >= MIN_LENGTH for form in _encodings(s)}
     return tuple(sorted(found, key=len, reverse=True))
 
 

@@ -21,7 +21,7 @@ import pytest
 from aiohttp import web
 
 from checker.settings import Settings
-from tests.conftest import CliResult, ServerThread, run_cli
+from tests.conftest import CliResult, ServerThread, run_cli, spawn_cli
 
 RESULT_KEYS = {
     "url",
@@ -385,10 +385,9 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     import pty
 
     primary, secondary = pty.openpty()
-    with subprocess.Popen(
-        [sys.executable, "-m", "checker", "--retries", "0", *args],
+    with spawn_cli(
+        ["--retries", "0", *args],
         stdout=secondary,
-        stderr=subprocess.PIPE,
         env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "200", **env},
     ) as proc:
         os.close(secondary)

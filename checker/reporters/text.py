@@ -62,9 +62,15 @@ def summary_line(summary: Summary) -> str:
     )
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich would exit 1 here; the CLI owns what a closed stdout exits with.
+        raise BrokenPipeError
+
+
 class TextReporter(Reporter):
     def start(self, total: int) -> None:
-        self._console = Console(file=self.out, highlight=False, soft_wrap=True, emoji=False)
+        self._console = _Console(file=self.out, highlight=False, soft_wrap=True, emoji=False)
         self._failures: dict[str, list[Result]] = {}
         self._successes: list[Result] = []
 

@@ -1,0 +1,162 @@
+"""Ctrl-C and a closed stdout, in a real process: what only a process can show."""
+
+from __future__ import annotations
+
+import json
+import select
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from tests.conftest import ServerThread, SlowSite, spawn_cli
+
+
+@pytest.fixture
+def slow_site() -> Iterator[tuple[SlowSite, ServerThread]]:
+    site = SlowSite()
+    with ServerThread(site.app()) as server:
+        try:
+            yield site, server
+        finally:
+            site.released = True
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.01)
+
+
+def read_line(stream: IO[bytes], timeout: float = 10) -> bytes:
+    ready, _, _ = select.select([stream], [], [], timeout)
+    assert ready, "no output line"
+    return stream.readline()
+
+
+def assert_quiet(stderr: bytes) -> None:
+    text = stderr.decode()
+    assert "Traceback" not in text
+    assert "Exception ignored" not in text
+    assert "Error" not in text
+
+
+def test_sigint_with_json_reports_finished_and_cancelled(
+    slow_site: tuple[SlowSite, ServerThread],
+) -> None:
+    site, server = slow_site
+    fast = [server.url("/fast/1"), server.url("/fast/2")]
+    slow = [server.url("/slow/1"), server.url("/slow/2")]
+    proc = spawn_cli(["--format", "json", "--retries", "0", *fast, *slow])
+    wait_until(lambda: site.in_flight == 2 and len(site.done) == 2)
+    time.sleep(0.3)  # the client reads the two fast answers
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert_quiet(err)
+    report = json.loads(out)
+    outcomes = {r["url"]: r["outcome"] for r in report["results"]}
+    assert outcomes == {fast[0]: "ok", fast[1]: "ok", slow[0]: "cancelled", slow[1]: "cancelled"}
+    assert report["summary"]["total"] == 4
+    assert report["summary"]["cancelled"] == 2
+    assert report["summary"]["ok"] == 2
+
+
+def test_sigint_with_jsonl_streams_then_cancels_the_rest(
+    slow_site: tuple[SlowSite, ServerThread],
+) -> None:
+    site, server = slow_site
+    urls = [server.url("/fast"), server.url("/slow/1"), server.url("/slow/2")]
+    proc = spawn_cli(["--format", "jsonl", "--retries", "0", *urls])
+    assert proc.stdout is not None
+    first = json.loads(read_line(proc.stdout))
+    assert (first["url"], first["outcome"]) == (urls[0], "ok")
+    wait_until(lambda: site.in_flight == 2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert_quiet(err)
+    rest = [json.loads(line) for line in out.splitlines()]
+    assert {(r["url"], r["outcome"]) for r in rest} == {
+        (urls[1], "cancelled"),
+        (urls[2], "cancelled"),
+    }
+    assert "3 URLs" in err.decode(), "the summary still goes to stderr"
+
+
+def test_sigint_still_writes_the_output_file(
+    slow_site: tuple[SlowSite, ServerThread], tmp_path: Path
+) -> None:
+    site, server = slow_site
+    out_file = tmp_path / "report.json"
+    proc = spawn_cli(
+        ["--format", "json", "-o", str(out_file), server.url("/fast"), server.url("/slow/1")]
+    )
+    wait_until(lambda: site.in_flight == 1 and site.done == ["/fast"])
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert_quiet(err)
+    assert out == b""
+    report = json.loads(out_file.read_text())
+    assert sorted(r["outcome"] for r in report["results"]) == ["cancelled", "ok"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "text"])
+def test_stdout_closed_early_exits_quietly(
+    slow_site: tuple[SlowSite, ServerThread], fmt: str
+) -> None:
+    """``urlcheck ... | head -1``: the reader goes away while results are still coming."""
+    site, server = slow_site
+    urls = [server.url(f"/fast/{n}") for n in range(3)]
+    urls += [server.url(f"/slow/{n}") for n in range(50)]
+    proc = spawn_cli(["--format", fmt, "--retries", "0", "--per-host", "60", "-v", *urls])
+    assert proc.stdout is not None
+    if fmt == "jsonl":
+        assert json.loads(read_line(proc.stdout))["outcome"] == "ok"
+    else:
+        wait_until(lambda: site.in_flight == 50)
+    proc.stdout.close()  # what head does after its first line
+    site.released = True
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 141, "the documented exit code for a closed stdout"
+    assert_quiet(err)
+
+
+def test_head_dash_1_in_a_shell_pipeline(slow_site: tuple[SlowSite, ServerThread]) -> None:
+    site, server = slow_site
+    urls = [server.url("/fast"), *(server.url(f"/slow/{n}") for n in range(20))]
+    command = [sys.executable, "-m", "checker", "--format", "jsonl", "--per-host", "30", *urls]
+    pipeline = f"set -o pipefail; {shlex.join(command)} | head -1"
+    proc = subprocess.Popen(
+        ["bash", "-c", pipeline], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    line = read_line(proc.stdout)
+    wait_until(lambda: site.in_flight == 20)
+    site.released = True  # urlcheck writes again, into a pipe head has closed
+    out, err = proc.communicate(timeout=10)
+    assert json.loads(line)["url"] == server.url("/fast")
+    assert out == b""
+    assert_quiet(err)
+    assert proc.returncode == 141
+
+
+def test_sigint_before_the_run_starts() -> None:
+    """Ctrl-C while the list is still being read from stdin: 130, one line, no traceback."""
+    proc = spawn_cli(["-"], stdin=subprocess.PIPE)
+    time.sleep(0.8)  # started, and blocked reading stdin
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert_quiet(err)
+    assert err.decode().count("\n") <= 1
+    assert out == b""
