@@ -41,8 +41,14 @@ async def check(
 ) -> AsyncIterator[Result]:
     """Yield one :class:`Result` per unique URL, in the order the strategy gives."""
     with build_index(urls, sources) as index:
-        async for result in Run(settings or Settings(), index).results():
-            yield result
+        results = Run(settings or Settings(), index).results()
+        try:
+            async for result in results:
+                yield result
+        finally:
+            # When our consumer stops early, stop the checks now, not when the
+            # garbage collector or loop shutdown gets round to it.
+            await results.aclose()  # type: ignore[attr-defined]
 
 
 def check_sync(

@@ -1,0 +1,123 @@
+"""The library API: the same engine as the CLI, as an async iterator and a sync helper."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+import checker
+from checker import Outcome, Report, Settings, check, check_sync
+from checker.sources import SourceError
+from tests.conftest import ServerThread, SlowSite
+
+
+async def handler(request: web.BaseRequest) -> web.StreamResponse:
+    if request.path.startswith("/missing"):
+        return web.Response(status=404)
+    return web.Response()
+
+
+async def test_check_yields_one_result_per_unique_url(
+    aiohttp_raw_server: Any, tmp_path: Path
+) -> None:
+    server = await aiohttp_raw_server(handler)
+    ok, missing = str(server.make_url("/ok")), str(server.make_url("/missing"))
+    source = tmp_path / "urls.txt"
+    source.write_text(f"{ok}\n{missing}\n")
+    settings = Settings(retries=0, strategy="gather")  # type: ignore[arg-type]
+    results = [r async for r in check([ok], sources=[str(source)], settings=settings)]
+    assert [(r.url, r.outcome, r.status) for r in results] == [
+        (ok, Outcome.OK, 200),
+        (missing, Outcome.BROKEN, 404),
+    ]
+    assert [(s.path, s.line) for s in results[0].sources] == [("<arg>", 1), (str(source), 1)]
+
+
+def test_check_sync_returns_the_report(tmp_path: Path) -> None:
+    site = SlowSite()
+    with ServerThread(site.app()) as server:
+        urls = [server.url("/a"), server.url("/fail"), "not a url", server.url("/a")]
+        report = check_sync(urls, settings=Settings(retries=0))
+    assert isinstance(report, Report)
+    assert report.ok is False
+    summary = report.summary
+    assert (summary.total, summary.ok, summary.broken, summary.error) == (3, 1, 1, 1)
+    assert len(report.results) == 3
+    document = report.to_dict()
+    assert document["summary"]["total"] == 3
+    assert {r["outcome"] for r in document["results"]} == {"ok", "broken", "error"}
+
+
+def test_check_sync_all_ok_is_ok() -> None:
+    site = SlowSite()
+    with ServerThread(site.app()) as server:
+        report = check_sync([server.url("/x")])
+    assert report.ok
+    assert report.summary.ok == 1
+
+
+def test_an_unreadable_source_raises_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="cannot read"):
+        check_sync(sources=[str(tmp_path / "missing.txt")])
+
+
+async def test_stopping_early_stops_the_checks(aiohttp_raw_server: Any) -> None:
+    """A consumer that breaks off leaves no request running and no task behind."""
+    abandoned = 0
+    release = asyncio.Event()
+
+    async def slow(request: web.BaseRequest) -> web.StreamResponse:
+        nonlocal abandoned
+        if request.path == "/fast":
+            return web.Response()
+        try:
+            await asyncio.wait_for(release.wait(), 10)
+        except asyncio.CancelledError:
+            abandoned += 1
+            raise
+        return web.Response()
+
+    server = await aiohttp_raw_server(slow)
+    urls = [str(server.make_url("/fast"))] + [str(server.make_url(f"/slow/{n}")) for n in range(3)]
+    try:
+        async with contextlib.aclosing(check(urls, settings=Settings(retries=0))) as results:
+            async for result in results:
+                assert result.url == urls[0]
+                break
+        assert not [t for t in asyncio.all_tasks() if _ours(t)], "checks left running"
+        for _ in range(200):
+            if abandoned == 3:
+                break
+            await asyncio.sleep(0.01)
+        assert abandoned == 3
+    finally:
+        release.set()
+
+
+def _ours(task: asyncio.Task[Any]) -> bool:
+    """A task running checker code (the server's handlers share this loop)."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is not None and code.co_filename.startswith(str(Path(checker.__file__).parent))
+
+
+def test_all_public_names_are_exported() -> None:
+    for name in checker.__all__:
+        assert getattr(checker, name) is not None, name
+    with pytest.raises(AttributeError):
+        checker.no_such_name  # noqa: B018
+
+
+def test_importing_checker_does_not_import_aiohttp() -> None:
+    """``import checker`` stays light; the heavy stack loads on first use."""
+    code = "import sys, checker; print('aiohttp' in sys.modules, 'pydantic' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.stdout.split() == ["False", "False"], done.stderr
