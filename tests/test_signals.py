@@ -56,7 +56,7 @@ def test_sigint_with_json_reports_finished_and_cancelled(
     slow = [server.url("/slow/1"), server.url("/slow/2")]
     proc = spawn_cli(["--format", "json", "--retries", "0", *fast, *slow])
     wait_until(lambda: site.in_flight == 2 and len(site.done) == 2)
-    time.sleep(0.3)  # the client reads the two fast answers
+    time.sleep(0.5)  # the client reads the two fast answers
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 130
@@ -100,7 +100,7 @@ def test_sigint_still_writes_the_output_file(
         ["--format", "json", "-o", str(out_file), server.url("/fast"), server.url("/slow/1")]
     )
     wait_until(lambda: site.in_flight == 1 and site.done == ["/fast"])
-    time.sleep(0.3)
+    time.sleep(0.5)  # the client reads the fast answer
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 130
