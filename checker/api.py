@@ -16,20 +16,27 @@ from checker.engine import Run
 from checker.models import Report, Result
 from checker.settings import Settings
 from checker.sources import ARG, Link, read_sources
+from checker.sources.resolve import remapped
 from checker.targets import TargetIndex
 
 T = TypeVar("T")
 
 
-def build_index(urls: Iterable[str] = (), sources: Iterable[str] = ()) -> TargetIndex:
-    """Read literal ``urls`` and then ``sources`` (paths, ``-``) into a target index.
+def build_index(
+    urls: Iterable[str] = (), sources: Iterable[str] = (), settings: Settings | None = None
+) -> TargetIndex:
+    """Read literal ``urls`` and then ``sources`` (paths, ``-``, directories,
+    globs, ``settings.sitemap``) into a target index.
 
     Raises :class:`checker.sources.SourceError` for a source that cannot be read.
     """
+    settings = settings or Settings()
     index = TargetIndex()
     try:
-        index.add(Link(url, ARG, n) for n, url in enumerate(urls, start=1))
-        index.add(read_sources(sources))
+        index.add(
+            remapped((Link(url, ARG, n) for n, url in enumerate(urls, start=1)), settings.remap)
+        )
+        index.add(read_sources(sources, settings=settings))
     except BaseException:
         index.close()
         raise
@@ -40,8 +47,9 @@ async def check(
     urls: Iterable[str] = (), *, sources: Iterable[str] = (), settings: Settings | None = None
 ) -> AsyncIterator[Result]:
     """Yield one :class:`Result` per unique URL, in the order the strategy gives."""
-    with build_index(urls, sources) as index:
-        results = Run(settings or Settings(), index).results()
+    settings = settings or Settings()
+    with build_index(urls, sources, settings) as index:
+        results = Run(settings, index).results()
         try:
             async for result in results:
                 yield result
@@ -58,7 +66,7 @@ def check_sync(
     settings = settings or Settings()
 
     async def collect() -> Report:
-        with build_index(urls, sources) as index:
+        with build_index(urls, sources, settings) as index:
             run = Run(settings, index)
             results = [result async for result in run.results()]
             return Report(run.summary, results)

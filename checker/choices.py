@@ -42,3 +42,14 @@ class Method(StrEnum):
     AUTO = "auto"
     HEAD = "head"
     GET = "get"
+
+
+class SourceFormat(StrEnum):
+    """Document formats (``--default-format``); each value names its module
+    under ``checker.sources``, and ``checker.sources.formats`` maps extensions."""
+
+    URLLIST = "urllist"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    RST = "rst"
+    SITEMAP = "sitemap"

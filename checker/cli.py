@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 import typer
 
 from checker import __version__
-from checker.choices import Format, Method, SchemaName, StrategyName
+from checker.choices import Format, Method, SchemaName, SourceFormat, StrategyName
 
 if TYPE_CHECKING:
     from checker.settings import Settings
@@ -50,12 +50,13 @@ def _version(value: bool) -> None:
 def urlcheck(
     ctx: typer.Context,
     sources: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            help="URL lists (one URL per line), '-' for stdin, or http(s):// URLs.",
+            help="Files (URL lists, Markdown, HTML, reStructuredText, sitemaps), directories, "
+            "globs, '-' for stdin, or http(s):// URLs.",
             show_default=False,
         ),
-    ],
+    ] = None,
     strategy: Annotated[
         StrategyName,
         typer.Option(
@@ -145,12 +146,57 @@ def urlcheck(
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Read no configuration file.")
     ] = False,
+    default_format: Annotated[
+        SourceFormat,
+        typer.Option(help="Format of stdin and of files whose extension is not known."),
+    ] = SourceFormat.URLLIST,
+    hidden: Annotated[bool, typer.Option(help="Walk hidden files and directories too.")] = False,
+    no_ignore: Annotated[
+        bool, typer.Option("--no-ignore", help="Walk files that .gitignore excludes too.")
+    ] = False,
+    exclude_path: Annotated[
+        list[str] | None,
+        typer.Option(help="Regex; input paths that match are not read (repeatable)."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="Resolve relative links in local files against this URL, not on disk."),
+    ] = None,
+    root_dir: Annotated[
+        Path | None,
+        typer.Option(help="Resolve root-relative /x links in local files under this directory."),
+    ] = None,
+    remap: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="'REGEX REPLACEMENT'",
+            help="Rewrite URLs matching REGEX before checking (repeatable; first match wins).",
+        ),
+    ] = None,
+    sitemap: Annotated[
+        list[str] | None,
+        typer.Option(help="Check the URLs of this sitemap (an index is followed; repeatable)."),
+    ] = None,
+    scheme: Annotated[
+        list[str] | None,
+        typer.Option(help="Check only URLs with this scheme; others are excluded (repeatable)."),
+    ] = None,
+    exclude_private: Annotated[
+        bool,
+        typer.Option(
+            help="Exclude loopback, private, link-local and unique-local hosts, "
+            "literal or after DNS resolution."
+        ),
+    ] = False,
+    dump: Annotated[
+        bool, typer.Option(help="List the links that would be checked, with sources; check none.")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    raise typer.Exit(run(_settings(given_options(ctx), config, no_config), sources))
+    raise typer.Exit(run(_settings(given_options(ctx), config, no_config), sources or []))
 
 
 def given_options(ctx: typer.Context) -> dict[str, object]:
@@ -199,14 +245,26 @@ def _settings(
 def run(settings: Settings, sources: list[str]) -> int:
     """Read every source, check, report. Returns the exit code."""
     from checker.api import build_index, run_loop
+    from checker.filters import read_ignore_file
     from checker.output import OutputError, open_output
     from checker.sources import SourceError
 
+    if not sources and not settings.sitemap:
+        raise UsageFailure("no SOURCES: give files, directories, URLs or '-' (or --sitemap URL)")
     try:
-        index = build_index(sources=sources)
+        index = build_index(sources=sources, settings=settings)
+        ignore = read_ignore_file()
     except SourceError as exc:
         raise UsageFailure(str(exc)) from None
     with index:
+        if settings.dump:
+            from checker.dump import dump
+
+            try:
+                with open_output(settings.output) as out:
+                    return dump(settings, index, out, ignore)
+            except OutputError as exc:
+                raise UsageFailure(str(exc)) from None
         try:
             with open_output(settings.output) as out:
                 return run_loop(_check(settings, index, out))

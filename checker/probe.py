@@ -28,9 +28,10 @@ import aiohttp
 from multidict import CIMultiDict
 from yarl import URL
 
-from checker import retry
+from checker import localfile, retry
 from checker.choices import Method
 from checker.errors import classify
+from checker.filters import LinkFilter, PrivateHosts
 from checker.hostlimit import HostLimiter
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
@@ -63,17 +64,24 @@ class Probe:
         self._settings = settings
         self._policies = PolicyTable(settings)
         self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
+        self._filter = LinkFilter(settings)
+        self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
 
     async def __call__(self, target: Target) -> Result:
         settings = self._settings
         url = target.url
-        reason = settings.exclusion(url)
+        reason = self._filter(url)
         if reason is not None:
             return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
+        local = localfile.check(target)  # file: links are checked on disk, not requested
+        if local is not None:
+            return local
         parsed = parse(url)
         if isinstance(parsed, Failure):
             return Result.for_target(target, Outcome.ERROR, error=parsed)
         host = parsed.raw_host or ""
+        if self._private is not None and (reason := await self._private.reason(host)):
+            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         policy = self._policies.for_host(host)
         limiter = self._limiter
         attempt = 0

@@ -14,8 +14,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from checker import __version__
-from checker.choices import Format, Method, StrategyName
+from checker.choices import Format, Method, SourceFormat, StrategyName
 
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*\Z")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 
 
@@ -70,6 +71,25 @@ class StatusSet(BaseModel):
 
     def __contains__(self, status: object) -> bool:
         return isinstance(status, int) and any(lo <= status <= hi for lo, hi in self.ranges)
+
+
+class Remap(BaseModel):
+    """One ``--remap 'REGEX REPLACEMENT'``: rewrites a URL before it is checked.
+
+    REPLACEMENT is Python's ``re.sub`` template (``\\1``, ``\\g<name>``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    pattern: re.Pattern[str]
+    replacement: str
+
+    @classmethod
+    def parse(cls, text: str) -> Remap:
+        parts = text.split()
+        if len(parts) != 2:
+            raise ValueError(f"{text!r} is not 'REGEX REPLACEMENT' (two words)")
+        return cls(pattern=_compile(parts[0]), replacement=parts[1])
 
 
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -171,6 +191,18 @@ class Settings(BaseModel):
     hosts: dict[str, HostPolicy] = {}
     header_for: tuple[tuple[str, Header], ...] = ()
     host_stats: bool = False
+    # Sources and filters (issue 3)
+    default_format: SourceFormat = SourceFormat.URLLIST
+    hidden: bool = False
+    no_ignore: bool = False
+    exclude_path: tuple[re.Pattern[str], ...] = ()
+    base_url: str | None = None
+    root_dir: Path | None = None
+    remap: tuple[Remap, ...] = ()
+    sitemap: tuple[str, ...] = ()
+    scheme: tuple[str, ...] = ()
+    exclude_private: bool = False
+    dump: bool = False
     quiet: bool = False
     verbose: bool = False
 
@@ -214,6 +246,46 @@ class Settings(BaseModel):
     def _user_agent(cls, value: str) -> str:
         return _check_user_agent(value)
 
+    @field_validator("exclude_path", mode="before")
+    @classmethod
+    def _exclude_path(cls, value: Any) -> Any:
+        return tuple(_compile(v) if isinstance(v, str) else v for v in _listed(value))
+
+    @field_validator("remap", mode="before")
+    @classmethod
+    def _remap(cls, value: Any) -> Any:
+        return tuple(Remap.parse(v) if isinstance(v, str) else v for v in _listed(value))
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = _http_url(value)
+        # The base names a directory: without the slash, urljoin would drop its last segment.
+        return url if url.endswith("/") else url + "/"
+
+    @field_validator("sitemap", mode="before")
+    @classmethod
+    def _sitemap(cls, value: Any) -> Any:
+        return tuple(_http_url(v) if isinstance(v, str) else v for v in _listed(value))
+
+    @field_validator("root_dir")
+    @classmethod
+    def _root_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{str(value)!r} is not a directory")
+        return None if value is None else value.resolve()
+
+    @field_validator("scheme", mode="before")
+    @classmethod
+    def _scheme(cls, value: Any) -> Any:
+        schemes = tuple(str(v).strip().lower().removesuffix(":") for v in _listed(value))
+        for scheme in schemes:
+            if not _SCHEME.match(scheme):
+                raise ValueError(f"{scheme!r} is not a URL scheme")
+        return schemes
+
     def exclusion(self, url: str) -> str | None:
         """Why ``url`` is excluded, or None. ``--include`` wins over ``--exclude``."""
         if not self.exclude or any(p.search(url) for p in self.include):
@@ -253,3 +325,17 @@ def _compile(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+
+
+def _listed(value: Any) -> Any:
+    """A repeatable option given once as a bare string (a config file may)."""
+    return [value] if isinstance(value, str) else value
+
+
+def _http_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{text!r} is not an http:// or https:// URL")
+    return text.strip()

@@ -25,7 +25,7 @@ PRAGMA synchronous = OFF;
 PRAGMA temp_store = FILE;
 PRAGMA cache_size = -4096;
 CREATE TABLE seen(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);
-CREATE TABLE occ(url TEXT NOT NULL, path INTEGER NOT NULL, line INTEGER NOT NULL);
+CREATE TABLE occ(url TEXT NOT NULL, path INTEGER NOT NULL, line INTEGER NOT NULL, col INTEGER);
 """
 
 
@@ -48,11 +48,12 @@ class TargetIndex:
         db.execute("BEGIN")
         try:
             while batch := [
-                (url, self._path_id(path), line) for url, path, line in itertools.islice(it, _BATCH)
+                (url, self._path_id(path), line, column)
+                for url, path, line, column in itertools.islice(it, _BATCH)
             ]:
-                db.executemany("INSERT INTO occ VALUES (?, ?, ?)", batch)
+                db.executemany("INSERT INTO occ VALUES (?, ?, ?, ?)", batch)
                 db.executemany(
-                    "INSERT OR IGNORE INTO seen(url) VALUES (?)", [(u,) for u, _, _ in batch]
+                    "INSERT OR IGNORE INTO seen(url) VALUES (?)", [(b[0],) for b in batch]
                 )
                 self._links += len(batch)
         finally:
@@ -72,19 +73,19 @@ class TargetIndex:
         paths = self._paths
         if self._links == self._unique:
             # No duplicates: every occurrence is its own target, already in order.
-            rows = self._db.execute("SELECT url, path, line FROM occ ORDER BY rowid")
-            for index, (url, path, line) in enumerate(rows):
-                yield Target(index, url, (Source(paths[path], line),))
+            rows = self._db.execute("SELECT url, path, line, col FROM occ ORDER BY rowid")
+            for index, (url, path, line, column) in enumerate(rows):
+                yield Target(index, url, (Source(paths[path], line, column),))
             return
         self._ensure_index()
         rows = self._db.execute(
-            "SELECT s.id, s.url, o.path, o.line FROM seen s JOIN occ o ON o.url = s.url"
+            "SELECT s.id, s.url, o.path, o.line, o.col FROM seen s JOIN occ o ON o.url = s.url"
             " ORDER BY s.id, o.rowid"
         )
         for index, (_, group) in enumerate(itertools.groupby(rows, key=_first)):
             first = next(group)
-            sources = [Source(paths[first[2]], first[3])]
-            sources.extend(Source(paths[p], line) for _, _, p, line in group)
+            sources = [Source(paths[first[2]], first[3], first[4])]
+            sources.extend(Source(paths[p], line, column) for _, _, p, line, column in group)
             yield Target(index, first[1], tuple(sources))
 
     def close(self) -> None:

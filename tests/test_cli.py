@@ -169,11 +169,12 @@ def test_no_sources_is_a_usage_error() -> None:
     assert result.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("kind", ["missing", "directory"])
+@pytest.mark.parametrize("kind", ["missing", "glob matching nothing"])
 def test_an_unreadable_source_exits_2_and_checks_nothing(
     kind: str, tmp_path: Path, server: ServerThread, routes: Site
 ) -> None:
-    bad = tmp_path / "nope.txt" if kind == "missing" else tmp_path
+    # (A directory is no longer unreadable: it is walked, issue 3.)
+    bad = tmp_path / ("nope.txt" if kind == "missing" else "nope-*.md")
     good = tmp_path / "good.txt"
     good.write_text(server.url("/ok") + "\n")
     result = urlcheck(str(good), str(bad))

@@ -97,9 +97,15 @@ def test_missing_file_is_a_source_error_naming_it(tmp_path: Path) -> None:
         list(read_sources([str(missing)]))
 
 
-def test_directory_is_a_source_error(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="cannot read"):
-        list(read_sources([str(tmp_path)]))
+def test_a_directory_is_walked_not_read_as_a_list(tmp_path: Path) -> None:
+    """Directories are documents' containers (issue 3): a .txt inside is prose, not read."""
+    (tmp_path / "notes.txt").write_bytes(b"http://a.example/\n")
+    assert list(read_sources([str(tmp_path)])) == []
+
+
+def test_a_glob_matching_nothing_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="no files match"):
+        list(read_sources([str(tmp_path / "*.md")]))
 
 
 def test_reading_is_lazy(tmp_path: Path) -> None:

@@ -76,6 +76,7 @@ _link = st.builds(
     st.sampled_from(["http://a/", "http://b/", "http://c/", "x", "", "\u202e"]) | st.text(),
     st.sampled_from(["-", "<arg>", "one.txt", "two.txt"]),
     st.integers(min_value=1, max_value=10**6),
+    column=st.none() | st.integers(min_value=1, max_value=10**6),
 )
 
 
@@ -85,6 +86,6 @@ def test_fuzz_index_matches_a_dict_model(batches: list[list[Link]]) -> None:
     model: dict[str, list[Source]] = {}
     for batch in batches:
         for link in batch:
-            model.setdefault(link.url, []).append(Source(link.path, link.line))
+            model.setdefault(link.url, []).append(Source(link.path, link.line, link.column))
     expected = [Target(n, url, tuple(s)) for n, (url, s) in enumerate(model.items())]
     assert _targets(*batches) == expected

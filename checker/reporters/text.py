@@ -29,7 +29,9 @@ def escape(text: str) -> str:
 
 def group_of(result: Result) -> str:
     if result.outcome is Outcome.BROKEN:
-        return f"broken: HTTP {result.status}"
+        # A missing local file is broken without any HTTP status.
+        kind = f"HTTP {result.status}" if result.error is None else result.error.kind
+        return f"broken: {kind}"
     if result.error is not None:
         return f"error: {result.error.kind}"
     return str(result.outcome)

@@ -8,6 +8,7 @@ a bad line becomes an ``invalid_url`` result instead of ending the run.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from checker.sources.interface import Link
 
@@ -22,3 +23,8 @@ def parse_lines(lines: Iterable[bytes], path: str) -> Iterator[Link]:
         url = text.strip()
         if url and not url.startswith("#"):
             yield Link(url, path, number)
+
+
+def parse(stream: BinaryIO, path: str) -> Iterator[Link]:
+    """The format interface; reads line by line, so a huge list streams."""
+    return parse_lines(stream, path)

@@ -1,0 +1,43 @@
+"""Helpers shared by the document parsers: decoding, and offsets → line:column."""
+
+from __future__ import annotations
+
+import re
+
+_BOM = "\ufeff"
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text with LF line ends. Undecodable bytes are replaced, never raised on:
+    one bad byte must not hide the other links of a file."""
+    text = data.decode("utf-8", errors="replace").removeprefix(_BOM)
+    return _NEWLINES.sub("\n", text) if "\r" in text else text
+
+
+class Locator:
+    """Turns character offsets into 1-based (line, column).
+
+    Parsers report links in document order, so offsets mostly grow: each call
+    counts newlines only since the previous one, which keeps a minified
+    one-line page or a 100k-line file linear rather than quadratic.
+    """
+
+    __slots__ = ("_line", "_line_start", "_offset", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._offset = 0
+        self._line = 1
+        self._line_start = 0
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if offset < self._offset:
+            self._offset, self._line, self._line_start = 0, 1, 0
+        text = self.text
+        newlines = text.count("\n", self._offset, offset)
+        if newlines:
+            self._line += newlines
+            self._line_start = text.rfind("\n", self._offset, offset) + 1
+        self._offset = offset
+        return self._line, offset - self._line_start + 1

@@ -1,0 +1,127 @@
+"""Relative links → absolute URLs, and ``--remap``; the last step before the index.
+
+Resolution happens here, in the source stage, so that every later stage
+sees only absolute URLs: ``../a.md`` from two different files are two
+different targets, and the probe needs no knowledge of where a link was read.
+
+In a local document:
+
+* a relative link becomes a ``file:`` URL next to the document, which the
+  probe checks on disk; with ``--base-url`` it is joined instead to the URL
+  the document would have there (its path under the directory it was found
+  in, appended to the base URL);
+* a root-relative ``/x`` link resolves under ``--root-dir`` when given, else
+  against ``--base-url``; with neither it stays as written, and its check
+  fails with ``invalid_url`` saying which option is missing;
+* a scheme-relative ``//host/x`` link takes the base URL's scheme, or https.
+
+In stdin, relative links resolve against ``--base-url`` only; in a fetched
+sitemap, against the sitemap's URL. ``#fragment`` links stay as written:
+they are reported as excluded. URL lists are taken verbatim, as before.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from checker.sources.interface import Link, SourceError
+from checker.sources.walk import Document
+
+Resolve = Callable[[str], str]
+
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+_PATH_AND_REST = re.compile(r"([^?#]*)(.*)", re.DOTALL)
+
+
+class RemapRule(Protocol):
+    @property
+    def pattern(self) -> re.Pattern[str]: ...
+    @property
+    def replacement(self) -> str: ...
+
+
+class Resolver:
+    def __init__(self, base_url: str | None, root_dir: str | None) -> None:
+        self._base = base_url
+        self._root = None if root_dir is None else os.path.abspath(root_dir)
+        self._scheme = urlsplit(base_url).scheme if base_url else "https"
+
+    def for_file(self, doc: Document) -> Resolve:
+        path = os.path.abspath(doc.path)
+        directory = os.path.dirname(path)
+        page: str | None = None
+        if self._base is not None:
+            relative = os.path.relpath(path, os.path.abspath(doc.root)).replace(os.sep, "/")
+            page = urljoin(self._base, quote(relative))
+        root, scheme = self._root, self._scheme
+
+        def resolve(url: str) -> str:
+            if _SCHEME.match(url) or url.startswith("#"):
+                return url
+            if url.startswith("//"):
+                return f"{scheme}:{url}"
+            if url.startswith("/") and root is not None:
+                return _file_url(root, url.lstrip("/"), root)
+            if page is not None:
+                return urljoin(page, url)
+            if url.startswith("/"):
+                return url
+            return _file_url(directory, url, path)
+
+        return resolve
+
+    def for_stream(self, location: str | None) -> Resolve:
+        """For stdin (``location`` None) or a fetched document (its URL)."""
+        page = location or self._base
+        scheme = urlsplit(page).scheme if page else self._scheme
+
+        def resolve(url: str) -> str:
+            if _SCHEME.match(url) or url.startswith("#"):
+                return url
+            if url.startswith("//"):
+                return f"{scheme}:{url}"
+            return urljoin(page, url) if page else url
+
+        return resolve
+
+
+def resolved(links: Iterable[Link], resolve: Resolve) -> Iterator[Link]:
+    for url, path, line, column in links:
+        yield Link(resolve(url), path, line, column)
+
+
+def remapped(links: Iterable[Link], rules: tuple[RemapRule, ...]) -> Iterator[Link]:
+    """Apply the first ``--remap`` rule that matches each URL.
+
+    The URL checked and reported is the rewritten one (it is also the key
+    duplicates are merged on); the sources still say where it was written.
+    """
+    if not rules:
+        yield from links
+        return
+    for link in links:
+        for rule in rules:
+            try:
+                url, count = rule.pattern.subn(rule.replacement, link.url)
+            except (re.error, IndexError) as exc:
+                raise SourceError(
+                    f"invalid --remap replacement {rule.replacement!r}: {exc}"
+                ) from None
+            if count:
+                yield link._replace(url=url)
+                break
+        else:
+            yield link
+
+
+def _file_url(directory: str, url: str, document: str) -> str:
+    match = _PATH_AND_REST.match(url)
+    assert match is not None  # the pattern matches any string
+    path, rest = match.groups()
+    target = os.path.normpath(os.path.join(directory, unquote(path))) if path else document
+    return Path(target).as_uri() + rest
