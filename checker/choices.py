@@ -29,6 +29,7 @@ class Format(StrEnum):
     JUNIT = "junit"
     SARIF = "sarif"
     GITHUB = "github"
+    HTML = "html"
 
 
 class SchemaName(StrEnum):

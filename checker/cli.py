@@ -9,10 +9,11 @@ aiohttp and pydantic are imported inside the command, not here, so that
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -20,6 +21,7 @@ from checker import __version__
 from checker.choices import Format, Method, SchemaName, SourceFormat, StrategyName
 
 if TYPE_CHECKING:
+    from checker.reporters import Reporter
     from checker.settings import Settings
     from checker.targets import TargetIndex
 
@@ -69,6 +71,29 @@ def urlcheck(
         Path | None,
         typer.Option("--output", "-o", help="Write the report here (atomically), not stdout."),
     ] = None,
+    reports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            metavar="FORMAT:PATH",
+            help="Also write a report in FORMAT to PATH, e.g. junit:junit.xml (repeatable).",
+        ),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="A progress bar on stderr [default: on a terminal, unless -q or CI is set].",
+            show_default=False,
+        ),
+    ] = None,
+    ci_annotations: Annotated[
+        bool,
+        typer.Option(
+            help="Inside GitHub Actions, also print annotations with the text report and "
+            "write the Markdown report to $GITHUB_STEP_SUMMARY.",
+        ),
+    ] = True,
     concurrency: Annotated[
         int, typer.Option("--concurrency", "-c", help="Requests in flight overall.")
     ] = 128,
@@ -215,6 +240,8 @@ def given_options(ctx: typer.Context) -> dict[str, object]:
 
 
 _NOT_SETTINGS = frozenset({"sources", "version", "config", "no_config"})
+# Repeatable options whose Settings field is plural.
+_OPTION_NAMES = {"headers": "--header", "reports": "--report"}
 
 
 def _settings(
@@ -237,7 +264,7 @@ def _settings(
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "options"
-        option = "--header" if field == "headers" else "--" + field.replace("_", "-")
+        option = _OPTION_NAMES.get(field, "--" + field.replace("_", "-"))
         message = str(error["msg"]).removeprefix("Value error, ")
         raise UsageFailure(f"invalid value for {option}: {message}") from None
 
@@ -247,6 +274,7 @@ def run(settings: Settings, sources: list[str]) -> int:
     from checker.api import build_index, run_loop
     from checker.filters import read_ignore_file
     from checker.output import OutputError, open_output
+    from checker.reporting import reporters
     from checker.sources import SourceError
 
     if not sources and not settings.sitemap:
@@ -266,20 +294,26 @@ def run(settings: Settings, sources: list[str]) -> int:
             except OutputError as exc:
                 raise UsageFailure(str(exc)) from None
         try:
-            with open_output(settings.output) as out:
-                return run_loop(_check(settings, index, out))
+            # Every output is opened before the first request, so an unwritable
+            # path fails fast (exit 2), and each is renamed into place at the end.
+            with contextlib.ExitStack() as outputs:
+                out = outputs.enter_context(open_output(settings.output))
+                files = [
+                    (report.format, outputs.enter_context(open_output(report.path)))
+                    for report in settings.reports
+                ]
+                reporter = outputs.enter_context(reporters(settings, out, files))
+                return run_loop(_check(settings, index, reporter))
         except OutputError as exc:
             raise UsageFailure(str(exc)) from None
 
 
-async def _check(settings: Settings, index: TargetIndex, out: TextIO) -> int:
+async def _check(settings: Settings, index: TargetIndex, reporter: Reporter) -> int:
     import asyncio
     import signal
 
     from checker.engine import Run
-    from checker.reporters import make_reporter
 
-    reporter = make_reporter(settings.format, out, sys.stderr, settings)
     reporter.start(len(index))
     run = Run(settings, index)
     interrupted = False

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from checker import __version__
 from checker.choices import Format, Method, SourceFormat, StrategyName
@@ -90,6 +90,29 @@ class Remap(BaseModel):
         if len(parts) != 2:
             raise ValueError(f"{text!r} is not 'REGEX REPLACEMENT' (two words)")
         return cls(pattern=_compile(parts[0]), replacement=parts[1])
+
+
+class ReportFile(BaseModel):
+    """One ``--report FORMAT:PATH``: a report written to a file besides the main one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    format: Format
+    path: Path
+
+    @classmethod
+    def parse(cls, text: str) -> ReportFile:
+        # Split at the first colon: formats have none, paths may.
+        name, sep, path = text.partition(":")
+        if not sep or not name.strip() or not path:
+            raise ValueError(f"{text!r} is not FORMAT:PATH, e.g. junit:junit.xml")
+        try:
+            fmt = Format(name.strip().lower())
+        except ValueError:
+            raise ValueError(
+                f"{name.strip()!r} is not a format (one of {', '.join(Format)})"
+            ) from None
+        return cls(format=fmt, path=Path(path))
 
 
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -173,6 +196,7 @@ class Settings(BaseModel):
     strategy: StrategyName = StrategyName.AS_COMPLETED
     format: Format = Format.TEXT
     output: Path | None = None
+    reports: tuple[ReportFile, ...] = ()  # after output: its validator compares with it
     concurrency: PositiveInt = 128
     per_host: PositiveInt = 10
     timeout: Annotated[float, Field(gt=0)] = 20.0
@@ -205,6 +229,21 @@ class Settings(BaseModel):
     dump: bool = False
     quiet: bool = False
     verbose: bool = False
+    progress: bool | None = None  # None: only on a terminal, not in CI, not with --quiet
+    ci_annotations: bool = True
+
+    @field_validator("reports", mode="before")
+    @classmethod
+    def _reports(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        reports = tuple(ReportFile.parse(v) if isinstance(v, str) else v for v in value)
+        paths = [r.path for r in reports if isinstance(r, ReportFile)]
+        output = info.data.get("output")
+        for i, path in enumerate(paths):
+            if path in paths[:i] or path == output:
+                raise ValueError(f"two reports would be written to {str(path)!r}")
+        return reports
 
     @field_validator("accept", mode="before")
     @classmethod

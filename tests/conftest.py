@@ -34,6 +34,15 @@ def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(retry, "BACKOFF_BASE", 0.0)
 
 
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run the same on a GitHub runner: no annotations mixed into the
+    text report, no writes to the real job summary. Tests of that behaviour
+    set the variables themselves."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def aioresponses_mock() -> Iterator[object]:
     """aioresponses with the aiohttp 3.14 shim (aioresponses issue #289).

@@ -19,6 +19,7 @@ __all__ = ["Reporter", "make_reporter"]
 def make_reporter(fmt: Format, out: TextIO, err: TextIO, settings: Settings) -> Reporter:
     from checker.reporters.csv import CsvReporter
     from checker.reporters.github import GithubReporter
+    from checker.reporters.html import HtmlReporter
     from checker.reporters.json import JsonReporter
     from checker.reporters.jsonl import JsonLinesReporter
     from checker.reporters.junit import JunitReporter
@@ -43,5 +44,7 @@ def make_reporter(fmt: Format, out: TextIO, err: TextIO, settings: Settings) -> 
             return SarifReporter(out, err, settings)
         case Format.GITHUB:
             return GithubReporter(out, err, settings)
+        case Format.HTML:
+            return HtmlReporter(out, err, settings)
         case _:
             assert_never(fmt)

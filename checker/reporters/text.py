@@ -9,6 +9,9 @@ from rich.text import Text
 
 from checker.models import Outcome, Result, Summary
 from checker.reporters.interface import Reporter
+from checker.reporters.stats import Hosts, Slowest
+
+SLOWEST = 5
 
 _STYLE = {
     Outcome.OK: "green",
@@ -54,6 +57,10 @@ def where(result: Result) -> str:
     return f"{first.path}:{first.line}" + (f" (+{more} more)" if more else "")
 
 
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f} ms"
+
+
 def summary_line(summary: Summary) -> str:
     counts = ", ".join(
         f"{getattr(summary, o.value)} {o.value}" for o in Outcome if getattr(summary, o.value)
@@ -75,12 +82,17 @@ class TextReporter(Reporter):
         self._console = _Console(file=self.out, highlight=False, soft_wrap=True, emoji=False)
         self._failures: dict[str, list[Result]] = {}
         self._successes: list[Result] = []
+        self._slowest = Slowest(SLOWEST)
+        self._hosts = Hosts() if self.settings.verbose else None
 
     def add(self, result: Result) -> None:
         if result.outcome.failed:
             self._failures.setdefault(group_of(result), []).append(result)
         elif self.settings.verbose:
             self._successes.append(result)
+        self._slowest.add(result)
+        if self._hosts is not None:
+            self._hosts.add(result)
 
     def finish(self, summary: Summary) -> None:
         console = self._console
@@ -93,9 +105,37 @@ class TextReporter(Reporter):
             for result in self._successes:
                 self._line(result)
         if not self.settings.quiet:
+            self._figures()
             style = "bold red" if summary.failed else "bold green"
             console.print(Text(summary_line(summary), style=style))
         self.out.flush()
+
+    def _figures(self) -> None:
+        """The slowest URLs and, with -v, per-host figures: where the time went."""
+        console = self._console
+        slowest = self._slowest.results()
+        if slowest:
+            console.print(Text(f"slowest ({len(slowest)})", style="bold"))
+            for result in slowest:
+                line = Text(f"  {_ms(result.elapsed_ms):>9}  ")
+                line.append(escape(result.url), style=_STYLE[result.outcome])
+                console.print(line)
+        if self._hosts:
+            figures = self._hosts.figures()
+            width = max(len("host"), *(len(escape(f.host)) for f in figures))
+            console.print(Text(f"hosts ({len(figures)})", style="bold"))
+            console.print(
+                Text(
+                    f"  {'host':<{width}}  {'URLs':>6}  {'ok':>6}  {'failed':>6}  "
+                    f"{'mean':>9}  {'max':>9}",
+                    style="dim",
+                )
+            )
+            for f in figures:
+                console.print(
+                    f"  {escape(f.host):<{width}}  {f.urls:>6}  {f.ok:>6}  {f.failed:>6}  "
+                    f"{_ms(f.mean_ms):>9}  {_ms(f.max_ms if f.timed else None):>9}"
+                )
 
     def _line(self, result: Result) -> None:
         line = Text("  ")

@@ -1,0 +1,147 @@
+"""The live progress bar on stderr: done/total, rate, ok/broken/error so far, ETA.
+
+It is a :class:`Reporter` fed the same results as the report, and writes
+only to stderr. The bar is cleared when the run ends, so the terminal
+keeps just the report.
+
+Cost per result is two counter increments. rich learns the counts when it
+redraws, ten times a second from its own thread, never per result: the hot
+path runs at ~10k URLs/s and a rich update takes a lock and records a sample.
+Pulling (rather than pushing every Nth result) also keeps the bar true when
+a burst of results is followed by a long wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
+
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from checker.choices import Format
+from checker.models import Outcome, Result, Summary
+from checker.reporters.interface import Reporter
+from checker.settings import Settings
+
+REFRESH_PER_SECOND = 10
+
+
+def in_ci(environ: Mapping[str, str]) -> bool:
+    """Every major CI service sets ``CI``; a log file is no place for a bar."""
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
+
+
+def wanted(settings: Settings, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> bool:
+    """``--progress``/``--no-progress`` decide; otherwise only on a terminal,
+    not with ``--quiet``, not in CI.
+
+    Also off when another report streams to the same terminal on stdout
+    (json, jsonl, github…): its lines would tear through the bar. The text
+    report is printed only at the end, after the bar is gone.
+    """
+    if settings.progress is not None:
+        return settings.progress
+    if settings.quiet or in_ci(environ) or not _is_terminal(stderr):
+        return False
+    streams_to_terminal = settings.output is None and _is_terminal(stdout)
+    return not (streams_to_terminal and settings.format is not Format.TEXT)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text(f"{speed:,.0f}/s" if speed else "-/s", style="progress.data.speed")
+
+
+class _CountsColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        text = Text()
+        text.append(f"ok {task.fields['ok']:,}", style="green")
+        text.append(f"  broken {task.fields['broken']:,}", style="red")
+        text.append(f"  error {task.fields['error']:,}", style="red")
+        return text
+
+
+class _PullingProgress(Progress):
+    """Reads the counts from the reporter each time it draws."""
+
+    def __init__(self, reporter: ProgressReporter, *args: Any, **kwargs: Any) -> None:
+        self._reporter = reporter  # first: rich draws once while initialising
+        super().__init__(*args, **kwargs)
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        self._reporter.sync()
+        yield from super().get_renderables()
+
+
+class ProgressReporter(Reporter):
+    def __init__(self, err: TextIO, settings: Settings, force: bool = False) -> None:
+        super().__init__(err, err, settings)
+        self._task: TaskID | None = None
+        self.done = 0
+        self.by_outcome = dict.fromkeys(Outcome, 0)
+        # force_terminal when the user asked with --progress on a non-terminal.
+        console = Console(file=err, force_terminal=True if force else None, highlight=False)
+        self._progress = _PullingProgress(
+            self,
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _RateColumn(),
+            _CountsColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            # Never swap sys.stdout/sys.stderr: the report owns stdout.
+            redirect_stdout=False,
+            redirect_stderr=False,
+            refresh_per_second=REFRESH_PER_SECOND,
+        )
+
+    def start(self, total: int) -> None:
+        self._task = self._progress.add_task("", total=total, ok=0, broken=0, error=0)
+        self._progress.start()
+
+    def add(self, result: Result) -> None:
+        self.done += 1
+        self.by_outcome[result.outcome] += 1
+
+    def sync(self) -> None:
+        """Hand the counts to rich; called from its refresh thread."""
+        task, counts = self._task, self.by_outcome
+        if task is not None:
+            self._progress.update(
+                task,
+                completed=self.done,
+                ok=counts[Outcome.OK],
+                broken=counts[Outcome.BROKEN],
+                error=counts[Outcome.ERROR],
+            )
+
+    def finish(self, summary: Summary) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Clear the bar and give the cursor back; safe to call more than once."""
+        if self._task is not None:
+            self._progress.stop()
+            self._task = None

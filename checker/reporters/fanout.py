@@ -1,0 +1,45 @@
+"""fan-out: one run, several reporters (the ``--format`` report, each
+``--report`` file, the GitHub Actions extras, the progress bar)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from checker.hoststats import HostStats
+from checker.models import Result, Summary
+from checker.reporters.interface import Reporter
+
+
+class Fanout(Reporter):
+    """Feeds every call to each reporter, in order.
+
+    Order matters at the end: the progress bar goes first so that it is
+    cleared before any report is printed on the same terminal.
+    """
+
+    def __init__(self, reporters: Sequence[Reporter]) -> None:
+        first = reporters[0]
+        super().__init__(first.out, first.err, first.settings)
+        self.reporters = tuple(reporters)
+
+    def start(self, total: int) -> None:
+        for reporter in self.reporters:
+            reporter.start(total)
+
+    def add(self, result: Result) -> None:
+        for reporter in self.reporters:
+            reporter.add(result)
+
+    def host_stats(self, hosts: dict[str, HostStats]) -> None:
+        for reporter in self.reporters:
+            reporter.host_stats(hosts)
+
+    def finish(self, summary: Summary) -> None:
+        for reporter in self.reporters:
+            reporter.finish(summary)
+
+
+def fan_out(reporters: Sequence[Reporter]) -> Reporter:
+    """One reporter for all of them; the one itself when there is one, to keep
+    the common case free of the extra call per result."""
+    return reporters[0] if len(reporters) == 1 else Fanout(reporters)
