@@ -115,6 +115,7 @@ def _literal_private(url: str) -> str | None:
         return None  # the probe reports the URL as invalid
     if not host:
         return None
+    host = host.rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return f"{host} is a loopback name (--exclude-private)"
     try:
