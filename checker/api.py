@@ -9,7 +9,7 @@ report = checker.check_sync(sources=["urls.txt"], settings=Settings(retries=0))
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine, Iterable
+from collections.abc import AsyncGenerator, Coroutine, Iterable
 from typing import Any, TypeVar
 
 from checker.engine import Run
@@ -45,7 +45,7 @@ def build_index(
 
 async def check(
     urls: Iterable[str] = (), *, sources: Iterable[str] = (), settings: Settings | None = None
-) -> AsyncIterator[Result]:
+) -> AsyncGenerator[Result, None]:
     """Yield one :class:`Result` per unique URL, in the order the strategy gives."""
     settings = settings or Settings()
     with build_index(urls, sources, settings) as index:
@@ -56,7 +56,7 @@ async def check(
         finally:
             # When our consumer stops early, stop the checks now, not when the
             # garbage collector or loop shutdown gets round to it.
-            await results.aclose()  # type: ignore[attr-defined]
+            await results.aclose()
 
 
 def check_sync(

@@ -306,6 +306,9 @@ def run(settings: Settings, sources: list[str]) -> int:
                 return run_loop(_check(settings, index, reporter))
         except OutputError as exc:
             raise UsageFailure(str(exc)) from None
+        except BrokenPipeError:  # here, because click would turn it into exit 1
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
 
 
 async def _check(settings: Settings, index: TargetIndex, reporter: Reporter) -> int:
@@ -327,8 +330,9 @@ async def _check(settings: Settings, index: TargetIndex, reporter: Reporter) -> 
 
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGINT, on_sigint)
+    results = run.results()
     try:
-        async for result in run.results():
+        async for result in results:
             reporter.add(result)
     except asyncio.CancelledError:
         if not interrupted:
@@ -338,6 +342,9 @@ async def _check(settings: Settings, index: TargetIndex, reporter: Reporter) -> 
             reporter.add(result)
     finally:
         loop.remove_signal_handler(signal.SIGINT)
+        # Stop the checks now, in this loop, when the reporter raised (a closed
+        # stdout): left to loop shutdown, they die noisily.
+        await results.aclose()
     if run.host_stats is not None:
         reporter.host_stats(run.host_stats)
     reporter.finish(run.summary)

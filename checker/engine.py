@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 
 from checker import strategies
 from checker.hoststats import HostStats
@@ -33,7 +33,7 @@ class Run:
         # Filled in as the run goes, one entry per host; only with --host-stats.
         self.host_stats: dict[str, HostStats] | None = {} if settings.host_stats else None
 
-    async def results(self) -> AsyncIterator[Result]:
+    async def results(self) -> AsyncGenerator[Result, None]:
         settings = self.settings
         self._started = time.perf_counter()
         async with open_session(settings) as session:
@@ -45,7 +45,7 @@ class Run:
                     self._count(redact(result, self._secrets))
                     yield result
             finally:
-                await stream.aclose()  # type: ignore[attr-defined]
+                await stream.aclose()
         for result in self.unfinished():
             yield result
 

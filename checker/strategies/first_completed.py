@@ -9,14 +9,16 @@ the window is the concurrency and never the input.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 
 from checker.models import Result, Target
 from checker.strategies._cleanup import cancel_all
 from checker.strategies.interface import Check
 
 
-async def run(targets: Iterator[Target], check: Check, concurrency: int) -> AsyncIterator[Result]:
+async def run(
+    targets: Iterator[Target], check: Check, concurrency: int
+) -> AsyncGenerator[Result, None]:
     pending: set[asyncio.Task[Result]] = set()
 
     def refill() -> None:

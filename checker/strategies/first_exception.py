@@ -11,7 +11,7 @@ before the stop are still reported; everything else is reported as
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 
 from checker.models import Result, Target
 from checker.strategies._cleanup import cancel_all
@@ -22,7 +22,9 @@ class _FailFast(Exception):
     """Raised by the worker that met the first failure, to stop the others."""
 
 
-async def run(targets: Iterator[Target], check: Check, concurrency: int) -> AsyncIterator[Result]:
+async def run(
+    targets: Iterator[Target], check: Check, concurrency: int
+) -> AsyncGenerator[Result, None]:
     queue: asyncio.Queue[Result | None] = asyncio.Queue()
 
     async def worker() -> None:

@@ -9,14 +9,16 @@ every earlier one is out; it is the one place a strategy's memory may grow
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 
 from checker.models import Result, Target
 from checker.strategies._cleanup import cancel_all
 from checker.strategies.interface import Check
 
 
-async def run(targets: Iterator[Target], check: Check, concurrency: int) -> AsyncIterator[Result]:
+async def run(
+    targets: Iterator[Target], check: Check, concurrency: int
+) -> AsyncGenerator[Result, None]:
     ready: dict[int, Result] = {}
     wakeup = asyncio.Event()
 

@@ -10,7 +10,7 @@ reported as ``cancelled`` by the engine.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator
 from typing import Any, Protocol
 
 from checker.models import Result, Target
@@ -21,4 +21,4 @@ Check = Callable[[Target], Coroutine[Any, Any, Result]]
 class Strategy(Protocol):
     def __call__(
         self, targets: Iterator[Target], check: Check, concurrency: int
-    ) -> AsyncIterator[Result]: ...
+    ) -> AsyncGenerator[Result, None]: ...
