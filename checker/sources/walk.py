@@ -35,7 +35,6 @@ class Document:
 
     path: str
     root: str
-    named: bool  # named on the command line: read whatever its extension
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,7 @@ def expand(spec: str, options: WalkOptions) -> Iterator[Document]:
     elif _GLOB_CHARS.search(spec) and not os.path.lexists(spec):
         yield from _glob(spec, options)
     else:
-        yield Document(spec, os.path.dirname(spec) or ".", named=True)
+        yield Document(spec, os.path.dirname(spec) or ".")
 
 
 def _glob(pattern: str, options: WalkOptions) -> Iterator[Document]:
@@ -70,7 +69,7 @@ def _glob(pattern: str, options: WalkOptions) -> Iterator[Document]:
         if os.path.isdir(match):
             yield from _walk(match, root, options, ignore)
         elif _extension(match) in options.extensions:
-            yield Document(match, root, named=False)
+            yield Document(match, root)
 
 
 def _glob_root(pattern: str) -> str:
@@ -95,7 +94,7 @@ def _walk(top: str, root: str, options: WalkOptions, ignore: _Ignore) -> Iterato
         if is_dir:
             yield from _walk(path, root, options, ignore)
         elif _extension(name) in options.extensions and entry.is_file():
-            yield Document(path, root, named=False)
+            yield Document(path, root)
 
 
 def _extension(name: str) -> str:
