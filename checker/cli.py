@@ -181,15 +181,23 @@ def urlcheck(
     ] = False,
     exclude_path: Annotated[
         list[str] | None,
-        typer.Option(help="Regex; input paths that match are not read (repeatable)."),
+        typer.Option(
+            metavar="REGEX", help="Regex; input paths that match are not read (repeatable)."
+        ),
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option(help="Resolve relative links in local files against this URL, not on disk."),
+        typer.Option(
+            metavar="URL",
+            help="Resolve relative links in local files against this URL, not on disk.",
+        ),
     ] = None,
     root_dir: Annotated[
         Path | None,
-        typer.Option(help="Resolve root-relative /x links in local files under this directory."),
+        typer.Option(
+            metavar="DIR",
+            help="Resolve root-relative /x links in local files under this directory.",
+        ),
     ] = None,
     remap: Annotated[
         list[str] | None,
@@ -200,11 +208,17 @@ def urlcheck(
     ] = None,
     sitemap: Annotated[
         list[str] | None,
-        typer.Option(help="Check the URLs of this sitemap (an index is followed; repeatable)."),
+        typer.Option(
+            metavar="URL",
+            help="Check the URLs of this sitemap (an index is followed; repeatable).",
+        ),
     ] = None,
     scheme: Annotated[
         list[str] | None,
-        typer.Option(help="Check only URLs with this scheme; others are excluded (repeatable)."),
+        typer.Option(
+            metavar="SCHEME",
+            help="Check only URLs with this scheme; others are excluded (repeatable).",
+        ),
     ] = None,
     exclude_private: Annotated[
         bool,
