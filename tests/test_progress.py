@@ -19,6 +19,7 @@ import subprocess
 import termios
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pyte
 import pytest
@@ -94,6 +95,20 @@ def replay(data: str) -> pyte.Screen:
 
 
 @pytest.fixture
+def terminal() -> Iterator[type[Terminal]]:
+    started: list[Terminal] = []
+
+    class Started(Terminal):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    yield Started
+    for term in started:
+        term.close()
+
+
+@pytest.fixture
 def slow_site() -> Iterator[tuple[SlowSite, ServerThread]]:
     site = SlowSite()
     with ServerThread(site.app()) as server:
@@ -140,19 +155,28 @@ class Terminal:
     def wait(self) -> tuple[int, str]:
         stdout, _ = self.proc.communicate(timeout=10)
         self.read(1)
-        os.close(self.master)
+        self.close()
         return self.proc.returncode, stdout.decode()
+
+    def close(self) -> None:
+        """Also after a failed assertion: no process or descriptor outlives the test."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate(timeout=10)
+        if self.master >= 0:
+            os.close(self.master)
+            self.master = -1
 
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display).strip()
 
 
 def test_on_a_terminal_the_bar_shows_live_counts_then_disappears(
-    slow_site: tuple[SlowSite, ServerThread],
+    slow_site: tuple[SlowSite, ServerThread], terminal: type[Terminal]
 ) -> None:
     site, server = slow_site
     urls = [server.url("/ok/1"), server.url("/fail"), server.url("/slow")]
-    term = Terminal(["--retries", "0", *urls])
+    term = terminal(["--retries", "0", *urls])
     deadline = time.monotonic() + 10
     while "2/3" not in term.text() and time.monotonic() < deadline:
         term.read(0.1)
@@ -180,10 +204,13 @@ def test_on_a_terminal_the_bar_shows_live_counts_then_disappears(
     ids=["--no-progress", "--quiet", "CI"],
 )
 def test_on_a_terminal_the_bar_stays_off_when_asked(
-    slow_site: tuple[SlowSite, ServerThread], args: list[str], environ: dict[str, str]
+    slow_site: tuple[SlowSite, ServerThread],
+    terminal: type[Terminal],
+    args: list[str],
+    environ: dict[str, str],
 ) -> None:
     _, server = slow_site
-    term = Terminal(["--retries", "0", *args, server.url("/ok")], environ)
+    term = terminal(["--retries", "0", *args, server.url("/ok")], environ)
     term.read(0.5)
     code, _ = term.wait()
     assert code == 0
