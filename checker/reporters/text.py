@@ -43,6 +43,8 @@ def group_of(result: Result) -> str:
 def detail_of(result: Result) -> str:
     if result.error is not None:
         return result.error.message
+    if result.reason is not None:
+        return result.reason
     parts = [] if result.status is None else [str(result.status)]
     if result.redirects:
         parts.append(f"via {len(result.redirects)} redirect(s) to {result.final_url}")
@@ -79,9 +81,13 @@ class _Console(Console):
 
 class TextReporter(Reporter):
     def start(self, total: int) -> None:
-        self._console = _Console(file=self.out, highlight=False, soft_wrap=True, emoji=False)
+        # markup=False: URLs and host names are data, and "[...]" in one must
+        # print as written, not as a style.
+        self._console = _Console(
+            file=self.out, highlight=False, soft_wrap=True, emoji=False, markup=False
+        )
         self._failures: dict[str, list[Result]] = {}
-        self._successes: list[Result] = []
+        self._others: dict[Outcome, list[Result]] = {}
         self._slowest = Slowest(SLOWEST)
         self._hosts = Hosts() if self.settings.verbose else None
 
@@ -89,7 +95,7 @@ class TextReporter(Reporter):
         if result.outcome.failed:
             self._failures.setdefault(group_of(result), []).append(result)
         elif self.settings.verbose:
-            self._successes.append(result)
+            self._others.setdefault(result.outcome, []).append(result)
         self._slowest.add(result)
         if self._hosts is not None:
             self._hosts.add(result)
@@ -100,9 +106,9 @@ class TextReporter(Reporter):
             console.print(Text(f"{group} ({len(results)})", style="bold red"))
             for result in results:
                 self._line(result)
-        if self._successes:
-            console.print(Text(f"ok ({len(self._successes)})", style="bold green"))
-            for result in self._successes:
+        for outcome, results in sorted(self._others.items()):
+            console.print(Text(f"{outcome} ({len(results)})", style=f"bold {_STYLE[outcome]}"))
+            for result in results:
                 self._line(result)
         if not self.settings.quiet:
             self._figures()

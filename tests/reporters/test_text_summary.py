@@ -98,3 +98,24 @@ def test_hosts_and_histogram_figures() -> None:
     assert histogram["< 2.5 s"] == 1
     assert histogram["≥ 10 s"] == 2
     assert sum(histogram.values()) == 8
+
+
+def test_verbose_lists_excluded_urls_apart_from_ok_ones_with_their_reason() -> None:
+    lines = render(verbose=True)
+    ok = block(lines, "ok (")
+    excluded = block(lines, "excluded (")
+    assert ok[0] == "ok (4)"
+    assert not any("d.test" in line for line in ok)
+    assert excluded[0] == "excluded (1)"
+    assert len(excluded) == 2
+    assert "https://d.test/" in excluded[1]
+    assert "matches --exclude 'd'" in excluded[1]
+
+
+def test_brackets_in_urls_print_as_written_not_as_markup() -> None:
+    out = io.StringIO()
+    reporter = TextReporter(out, io.StringIO(), Settings())
+    reporter.start(1)
+    reporter.add(Result("https://e.test/[bold]x[/bold]", Outcome.BROKEN, status=404))
+    reporter.finish(Summary("gather", total=1, broken=1))
+    assert "https://e.test/[bold]x[/bold]" in out.getvalue()
