@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, quote_from_bytes, unquote, urljoin, urlsplit
 
 from checker.sources.interface import Link, SourceError
 from checker.sources.walk import Document
@@ -124,4 +124,6 @@ def _file_url(directory: str, url: str, document: str) -> str:
     assert match is not None  # the pattern matches any string
     path, rest = match.groups()
     target = os.path.normpath(os.path.join(directory, unquote(path))) if path else document
+    if os.sep == "/":  # what Path.as_uri() does on POSIX, without its parsing (~10x faster)
+        return "file://" + quote_from_bytes(os.fsencode(target)) + rest
     return Path(target).as_uri() + rest
