@@ -56,7 +56,8 @@ def where(result: Result) -> str:
         return ""
     first = result.sources[0]
     more = len(result.sources) - 1
-    return f"{first.path}:{first.line}" + (f" (+{more} more)" if more else "")
+    column = "" if first.column is None else f":{first.column}"
+    return f"{first.path}:{first.line}{column}" + (f" (+{more} more)" if more else "")
 
 
 def _ms(value: float | None) -> str:

@@ -119,3 +119,14 @@ def test_brackets_in_urls_print_as_written_not_as_markup() -> None:
     reporter.add(Result("https://e.test/[bold]x[/bold]", Outcome.BROKEN, status=404))
     reporter.finish(Summary("gather", total=1, broken=1))
     assert "https://e.test/[bold]x[/bold]" in out.getvalue()
+
+
+def test_a_failure_points_at_line_and_column_when_the_column_is_known() -> None:
+    out = io.StringIO()
+    reporter = TextReporter(out, io.StringIO(), Settings())
+    reporter.start(1)
+    reporter.add(
+        Result("https://e.test/", Outcome.BROKEN, (Source("docs/a.md", 3, 7),), status=404)
+    )
+    reporter.finish(Summary("gather", total=1, broken=1))
+    assert "[docs/a.md:3:7]" in out.getvalue()
