@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from checker.choices import Format
 from checker.filters import LinkFilter
 from checker.models import Source
-from checker.reporters.text import escape
+from checker.reporters.plain import escape
 from checker.settings import Settings
 from checker.targets import TargetIndex
 

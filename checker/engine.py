@@ -46,8 +46,9 @@ class Run:
                     yield result
             finally:
                 await stream.aclose()
-        for result in self.unfinished():
-            yield result
+        if self.summary.total < len(self._targets):  # else a second pass over the index for nothing
+            for result in self.unfinished():
+                yield result
 
     def unfinished(self) -> Iterator[Result]:
         """Report as ``cancelled`` every target no result was given for."""

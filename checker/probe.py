@@ -30,6 +30,7 @@ from yarl import URL
 
 from checker import localfile, retry
 from checker.choices import Method
+from checker.deadlines import Deadlines
 from checker.errors import classify
 from checker.filters import LinkFilter, PrivateHosts
 from checker.hostlimit import HostLimiter
@@ -64,6 +65,7 @@ class Probe:
         self._settings = settings
         self._policies = PolicyTable(settings)
         self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
+        self._deadlines = Deadlines()
         self._filter = LinkFilter(settings)
         self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
 
@@ -141,18 +143,28 @@ class Probe:
 
     async def _request(self, method: str, url: URL, policy: Policy) -> _Reply | Failure:
         timeout = policy.timeout
+        task = asyncio.current_task()
+        assert task is not None
+        deadlines = self._deadlines
+        deadlines.start(task, timeout)
         try:
-            async with asyncio.timeout(timeout):
-                return await self._follow(method, url, policy.headers)
+            return await self._follow(method, url, policy.headers)
+        except asyncio.CancelledError:
+            if deadlines.stop(task) and task.uncancel() == 0:
+                return classify(TimeoutError(), timeout=timeout)
+            raise  # someone else cancelled us (fail-fast, Ctrl-C)
         except Exception as exc:  # classify() re-raises what is not a per-URL failure
             return classify(exc, timeout=timeout)
+        finally:
+            if deadlines.stop(task):  # expired as the reply came in: the reply stands
+                task.uncancel()
 
     async def _follow(
         self, method: str, url: URL, headers: CIMultiDict[str] | None
     ) -> _Reply | Failure:
-        origin = url.origin()
+        start = url
         redirects: list[str] = []
-        seen = {url}
+        seen: set[URL] = set()  # filled on the first redirect: most URLs never need it
         while True:
             async with self._session.request(
                 method, url, headers=headers, allow_redirects=False
@@ -173,6 +185,8 @@ class Probe:
             invalid = parse(str(url))  # e.g. http://a..b/, which would fail later as "dns"
             if isinstance(invalid, Failure):
                 return Failure(ErrorKind.BAD_REDIRECT, f"redirect to {url}: {invalid.message}")
+            if not seen:
+                seen.add(start)
             if url in seen:
                 return Failure(ErrorKind.TOO_MANY_REDIRECTS, f"redirect loop back to {url}")
             if len(redirects) >= self._settings.max_redirects:
@@ -184,7 +198,7 @@ class Probe:
             seen.add(url)
             if status == 303:
                 method = "GET" if method != "HEAD" else method
-            if headers and url.origin() != origin:
+            if headers and url.origin() != start.origin():
                 # Never carry the user's headers, global or scoped to the host
                 # (User-Agent included), to another origin; nor back again.
                 headers = None

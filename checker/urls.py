@@ -8,6 +8,7 @@ that can be made offline are made here, once, and give ``invalid_url`` or
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 
@@ -51,6 +52,8 @@ def parse(url: str) -> URL | Failure:
     return parsed
 
 
+# A list names the same hosts over and over; validating each once saves ~3 µs a URL.
+@functools.lru_cache(maxsize=4096)
 def valid_host(host: str) -> bool:
     if _IP_LIKE.match(host):
         try:

@@ -26,7 +26,8 @@ import pytest
 
 from checker.choices import Format
 from checker.models import Outcome, Result, Summary
-from checker.progress import ProgressReporter, wanted
+from checker.progress import ProgressReporter
+from checker.reporting import wanted
 from checker.settings import Settings
 from tests.conftest import ServerThread, SlowSite, spawn_cli
 

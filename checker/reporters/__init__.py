@@ -17,34 +17,48 @@ __all__ = ["Reporter", "make_reporter"]
 
 
 def make_reporter(fmt: Format, out: TextIO, err: TextIO, settings: Settings) -> Reporter:
-    from checker.reporters.csv import CsvReporter
-    from checker.reporters.github import GithubReporter
-    from checker.reporters.html import HtmlReporter
-    from checker.reporters.json import JsonReporter
-    from checker.reporters.jsonl import JsonLinesReporter
-    from checker.reporters.junit import JunitReporter
-    from checker.reporters.markdown import MarkdownReporter
-    from checker.reporters.sarif import SarifReporter
-    from checker.reporters.text import TextReporter
+    return _reporter_class(fmt)(out, err, settings)
 
+
+def _reporter_class(fmt: Format) -> type[Reporter]:
+    # Each import sits in its case: a json run must not pay for rich (text) or
+    # ElementTree (junit) at start-up.
     match fmt:
         case Format.TEXT:
-            return TextReporter(out, err, settings)
+            from checker.reporters.text import TextReporter
+
+            return TextReporter
         case Format.JSON:
-            return JsonReporter(out, err, settings)
+            from checker.reporters.json import JsonReporter
+
+            return JsonReporter
         case Format.JSONL:
-            return JsonLinesReporter(out, err, settings)
+            from checker.reporters.jsonl import JsonLinesReporter
+
+            return JsonLinesReporter
         case Format.CSV:
-            return CsvReporter(out, err, settings)
+            from checker.reporters.csv import CsvReporter
+
+            return CsvReporter
         case Format.MARKDOWN:
-            return MarkdownReporter(out, err, settings)
+            from checker.reporters.markdown import MarkdownReporter
+
+            return MarkdownReporter
         case Format.JUNIT:
-            return JunitReporter(out, err, settings)
+            from checker.reporters.junit import JunitReporter
+
+            return JunitReporter
         case Format.SARIF:
-            return SarifReporter(out, err, settings)
+            from checker.reporters.sarif import SarifReporter
+
+            return SarifReporter
         case Format.GITHUB:
-            return GithubReporter(out, err, settings)
+            from checker.reporters.github import GithubReporter
+
+            return GithubReporter
         case Format.HTML:
-            return HtmlReporter(out, err, settings)
+            from checker.reporters.html import HtmlReporter
+
+            return HtmlReporter
         case _:
             assert_never(fmt)

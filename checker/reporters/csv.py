@@ -15,7 +15,7 @@ import csv
 from checker.models import Result, Summary
 from checker.reporters.describe import where
 from checker.reporters.interface import Reporter
-from checker.reporters.text import summary_line
+from checker.reporters.plain import summary_line
 
 COLUMNS = (
     "url",

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from checker.models import Outcome, Result, Source, Summary
 from checker.reporters.describe import is_file, reason, rule_id
 from checker.reporters.interface import Reporter
-from checker.reporters.text import summary_line
+from checker.reporters.plain import summary_line
 
 
 def escape_data(text: str) -> str:

@@ -26,8 +26,8 @@ from checker import __version__
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import reason
 from checker.reporters.interface import Reporter
+from checker.reporters.plain import escape as printable
 from checker.reporters.stats import Hosts, latency_histogram
-from checker.reporters.text import escape as printable
 
 _STYLE = resources.files("checker.reporters").joinpath("html_report.css").read_text("utf-8")
 _SCRIPT = resources.files("checker.reporters").joinpath("html_report.js").read_text("utf-8")

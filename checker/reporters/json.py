@@ -36,5 +36,5 @@ class JsonReporter(Reporter):
         self.out.flush()
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+# json.dumps() builds a new encoder on every call when given any option.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from checker.models import Result, Summary
 from checker.reporters.interface import Reporter
-from checker.reporters.text import summary_line
+from checker.reporters.json import _dumps
+from checker.reporters.plain import summary_line
 
 
 class JsonLinesReporter(Reporter):
     def add(self, result: Result) -> None:
-        self.out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        self.out.write(_dumps(result.to_dict()) + "\n")
         self.out.flush()
 
     def finish(self, summary: Summary) -> None:

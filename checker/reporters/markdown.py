@@ -18,7 +18,7 @@ import re
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import occurrences, reason, where
 from checker.reporters.interface import Reporter
-from checker.reporters.text import escape as printable
+from checker.reporters.plain import escape as printable
 
 # Backslash-escaping any ASCII punctuation is allowed by CommonMark; these are
 # the ones that can start emphasis, links, HTML, code, tables or math mid-line

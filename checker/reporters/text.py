@@ -9,6 +9,7 @@ from rich.text import Text
 
 from checker.models import Outcome, Result, Summary
 from checker.reporters.interface import Reporter
+from checker.reporters.plain import escape, summary_line
 from checker.reporters.stats import Hosts, Slowest
 
 SLOWEST = 5
@@ -20,14 +21,6 @@ _STYLE = {
     Outcome.EXCLUDED: "dim",
     Outcome.CANCELLED: "yellow",
 }
-
-
-def escape(text: str) -> str:
-    """Show control and invisible formatting characters (such as a bidi
-    override) as escapes, so a hostile URL cannot rewrite the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def group_of(result: Result) -> str:
@@ -62,16 +55,6 @@ def where(result: Result) -> str:
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f} ms"
-
-
-def summary_line(summary: Summary) -> str:
-    counts = ", ".join(
-        f"{getattr(summary, o.value)} {o.value}" for o in Outcome if getattr(summary, o.value)
-    )
-    return (
-        f"{summary.total} URLs in {summary.duration_s:.2f} s ({summary.strategy}): "
-        f"{counts or 'nothing to check'}"
-    )
 
 
 class _Console(Console):

@@ -1,0 +1,27 @@
+"""Plain-text pieces every reporter may share, free of rich.
+
+Kept apart from text.py so that the machine formats (json, jsonl, csv,
+github, markdown) do not import rich: ~20 ms of start-up they never use.
+"""
+
+from __future__ import annotations
+
+from checker.models import Outcome, Summary
+
+
+def escape(text: str) -> str:
+    """Show control and invisible formatting characters (such as a bidi
+    override) as escapes, so a hostile URL cannot rewrite the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def summary_line(summary: Summary) -> str:
+    counts = ", ".join(
+        f"{getattr(summary, o.value)} {o.value}" for o in Outcome if getattr(summary, o.value)
+    )
+    return (
+        f"{summary.total} URLs in {summary.duration_s:.2f} s ({summary.strategy}): "
+        f"{counts or 'nothing to check'}"
+    )
