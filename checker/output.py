@@ -30,6 +30,12 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     directory = path.parent
     if path.is_dir():  # caught here, before the run, rather than by the rename after it
         raise OutputError(f"cannot write {str(path)!r}: Is a directory")
+    if path.exists() and not path.is_file():
+        # /dev/null, a FIFO, /dev/stderr: a rename would replace the device
+        # node itself (as root), so these are written in place.
+        with _open_in_place(path) as stream:
+            yield stream
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -52,3 +58,13 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def _open_in_place(path: Path) -> Iterator[TextIO]:
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    with stream:
+        yield stream

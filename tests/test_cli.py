@@ -10,6 +10,7 @@ import json
 import os
 import re
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -678,3 +679,13 @@ def test_every_cli_option_is_a_settings_field_of_the_same_name() -> None:
     command = typer.main.get_command(cli.app)
     params = {param.name for param in command.params} - cli._NOT_SETTINGS
     assert params <= set(Settings.model_fields), params - set(Settings.model_fields)
+
+
+def test_output_to_a_device_is_written_in_place_not_replaced() -> None:
+    """`-o /dev/null` must never rename a temporary file over the device node."""
+    before = os.stat("/dev/null")
+    result = run_cli(["https://example.com/", "--exclude", ".", "-o", "/dev/null"])
+    after = os.stat("/dev/null")
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISCHR(after.st_mode)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
