@@ -224,11 +224,11 @@ class Settings(BaseModel):
     insecure: bool = False
     exclude: tuple[re.Pattern[str], ...] = ()
     include: tuple[re.Pattern[str], ...] = ()
-    # Configuration and per-host policy (issue 3)
+    # Per-host policy and configuration files
     hosts: dict[str, HostPolicy] = {}
     header_for: tuple[tuple[str, Header], ...] = ()
     host_stats: bool = False
-    # Sources and filters (issue 3)
+    # Document sources, link resolution and filters
     default_format: SourceFormat = SourceFormat.URLLIST
     hidden: bool = False
     no_ignore: bool = False
