@@ -212,3 +212,14 @@ async def raw_server(handler: RawHandler) -> AsyncIterator[str]:
         server.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(server.wait_closed(), 2)
+
+
+@pytest.fixture
+def slow_site() -> Iterator[tuple[SlowSite, ServerThread]]:
+    """A SlowSite served from a thread; whatever a test leaves held is let go."""
+    site = SlowSite()
+    with ServerThread(site.app()) as server:
+        try:
+            yield site, server
+        finally:
+            site.released = True

@@ -109,16 +109,6 @@ def terminal() -> Iterator[type[Terminal]]:
         term.close()
 
 
-@pytest.fixture
-def slow_site() -> Iterator[tuple[SlowSite, ServerThread]]:
-    site = SlowSite()
-    with ServerThread(site.app()) as server:
-        try:
-            yield site, server
-        finally:
-            site.released = True
-
-
 class Terminal:
     """urlcheck running with its stderr on a pseudo-terminal (stdout a pipe)."""
 

@@ -9,23 +9,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
 import pytest
 
 from tests.conftest import ServerThread, SlowSite, spawn_cli
-
-
-@pytest.fixture
-def slow_site() -> Iterator[tuple[SlowSite, ServerThread]]:
-    site = SlowSite()
-    with ServerThread(site.app()) as server:
-        try:
-            yield site, server
-        finally:
-            site.released = True
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
