@@ -338,6 +338,11 @@ def baseline_tools(cfg: Config, urls: Path) -> list[Tool]:
     ]
 
 
+def ideal_tool(cfg: Config, urls: Path) -> Tool:
+    argv = [cfg.python, str(HERE / "ideal_aiohttp.py"), str(urls), "-c", str(CONCURRENCY)]
+    return Tool("ideal engine: urlcheck's requests on a bare session", argv, parse_baseline)
+
+
 def scenario_setup(
     scenario: str, cfg: Config
 ) -> tuple[list[Tool], int, dict[str, Any], int, AbstractContextManager[Any]]:
@@ -349,6 +354,7 @@ def scenario_setup(
         tools = [
             urlcheck_tool(cfg, "urlcheck", urls),
             urlcheck_tool(cfg, "urlcheck --per-host 128", urls, "--per-host", "128"),
+            ideal_tool(cfg, urls),
             *baseline_tools(cfg, urls),
         ]
         if shutil.which("hey"):
@@ -362,6 +368,7 @@ def scenario_setup(
         tools = [
             urlcheck_tool(cfg, "urlcheck", urls),
             urlcheck_tool(cfg, "urlcheck --method head", urls, "--method", "head"),
+            ideal_tool(cfg, urls),
             *baseline_tools(cfg, urls),
         ]
         server = LatencyServer(L_PORT, HOSTS, DELAY, python=cfg.python)

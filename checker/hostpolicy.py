@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from multidict import CIMultiDict
 
 from checker.choices import Method
-from checker.settings import HostPolicy, Settings, StatusSet
+from checker.settings import HostPolicy, Settings
 
 # Enough for the hosts of any real run; past it the cache starts over rather
 # than grow with an input of millions of distinct hosts.
@@ -30,7 +30,7 @@ class Policy:
     concurrency: int
     interval: float  # the configured minimum gap between request starts
     headers: CIMultiDict[str] | None  # None, not empty: aiohttp then skips a merge
-    accept: StatusSet
+    accept: frozenset[int]  # StatusSet.statuses: asked twice per URL
     timeout: float
     method: Method
 
@@ -83,4 +83,4 @@ class PolicyTable:
             if t.user_agent is not None:
                 # A header like any other: it too stays with its host.
                 headers["User-Agent"] = t.user_agent
-        return Policy(concurrency, interval, headers or None, accept, timeout, method)
+        return Policy(concurrency, interval, headers or None, accept.statuses, timeout, method)

@@ -30,7 +30,7 @@ from yarl import URL
 
 from checker import localfile, retry
 from checker.choices import Method
-from checker.deadlines import Deadlines
+from checker.deadlines import Deadlines, Task
 from checker.errors import classify
 from checker.filters import LinkFilter, PrivateHosts
 from checker.hostlimit import HostLimiter
@@ -86,12 +86,14 @@ class Probe:
             return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         policy = self._policies.for_host(host)
         limiter = self._limiter
+        task = asyncio.current_task()  # looked up once: every attempt's deadline is on it
+        assert task is not None
         attempt = 0
         while True:
             attempt += 1
             async with limiter.slot(host, policy.concurrency, policy.interval):
                 started = time.perf_counter()
-                reply = await self._attempt(parsed, policy)
+                reply = await self._attempt(parsed, policy, task)
                 took = time.perf_counter() - started
                 status = reply.status if isinstance(reply, _Reply) else None
                 header = reply.retry_after if isinstance(reply, _Reply) else None
@@ -119,32 +121,32 @@ class Probe:
             return Result.for_target(
                 target, Outcome.ERROR, error=reply, attempts=attempts, elapsed_ms=elapsed
             )
-        outcome = Outcome.OK if reply.status in policy.accept else Outcome.BROKEN
-        return Result.for_target(
-            target,
-            outcome,
+        # Built directly, not through for_target(**fields): this is once per URL.
+        return Result(
+            url=target.url,
+            outcome=Outcome.OK if reply.status in policy.accept else Outcome.BROKEN,
+            sources=target.sources,
             status=reply.status,
             final_url=reply.final_url,
             redirects=reply.redirects,
-            attempts=attempts,
             elapsed_ms=elapsed,
+            attempts=attempts,
+            index=target.index,
         )
 
-    async def _attempt(self, url: URL, policy: Policy) -> _Reply | Failure:
+    async def _attempt(self, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
         method = policy.method
-        reply = await self._request("GET" if method is Method.GET else "HEAD", url, policy)
+        reply = await self._request("GET" if method is Method.GET else "HEAD", url, policy, task)
         if (
             method is Method.AUTO
             and isinstance(reply, _Reply)
             and reply.status not in policy.accept
         ):
-            reply = await self._request("GET", url, policy)
+            reply = await self._request("GET", url, policy, task)
         return reply
 
-    async def _request(self, method: str, url: URL, policy: Policy) -> _Reply | Failure:
+    async def _request(self, method: str, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
         timeout = policy.timeout
-        task = asyncio.current_task()
-        assert task is not None
         deadlines = self._deadlines
         deadlines.start(task, timeout)
         try:

