@@ -9,6 +9,7 @@ report = checker.check_sync(sources=["urls.txt"], settings=Settings(retries=0))
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncGenerator, Coroutine, Iterable
 from typing import Any, TypeVar
 
@@ -74,10 +75,24 @@ def check_sync(
     return run_loop(collect())
 
 
+# At CPython's default of 700 the collector ran ~100 times in a check of the
+# 10k benchmark list, ~0.8 ms each: 80 ms, 6 % of the run, spent finding
+# little. At 10,000 it runs twice (1 ms in all). Garbage in reference cycles
+# now waits for 10,000 allocations instead of 700: well under a megabyte.
+GC_YOUNG_THRESHOLD = 10_000
+
+
 def run_loop(main: Coroutine[Any, Any, T]) -> T:
-    """Run on uvloop where it is installed (ENGINEERING.md: ~1.3x the stock loop)."""
+    """Run on uvloop where it is installed (ENGINEERING.md: ~1.3x the stock loop),
+    with the cyclic garbage collector's young generation widened meanwhile."""
+    threshold = gc.get_threshold()
+    if 0 < threshold[0] < GC_YOUNG_THRESHOLD:  # 0: the caller turned collection off
+        gc.set_threshold(GC_YOUNG_THRESHOLD, *threshold[1:])
     try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(main)
-    return uvloop.run(main)
+        try:
+            import uvloop
+        except ImportError:
+            return asyncio.run(main)
+        return uvloop.run(main)
+    finally:
+        gc.set_threshold(*threshold)
