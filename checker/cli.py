@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from checker import __version__
+from checker._version import __version__
 from checker.choices import Format, Method, SchemaName, SourceFormat, StrategyName
 
 if TYPE_CHECKING:
+    from checker.filters import IgnoreRules
     from checker.reporters import Reporter
     from checker.settings import Settings
     from checker.targets import TargetIndex
@@ -317,7 +318,7 @@ def run(settings: Settings, sources: list[str]) -> int:
                     for report in settings.reports
                 ]
                 reporter = outputs.enter_context(reporters(settings, out, files))
-                return run_loop(_check(settings, index, reporter))
+                return run_loop(_check(settings, index, reporter, ignore))
         except OutputError as exc:
             raise UsageFailure(str(exc)) from None
         except BrokenPipeError:  # here, because click would turn it into exit 1
@@ -325,14 +326,16 @@ def run(settings: Settings, sources: list[str]) -> int:
             return EXIT_BROKEN_PIPE
 
 
-async def _check(settings: Settings, index: TargetIndex, reporter: Reporter) -> int:
+async def _check(
+    settings: Settings, index: TargetIndex, reporter: Reporter, ignore: IgnoreRules
+) -> int:
     import asyncio
     import signal
 
     from checker.engine import Run
 
     reporter.start(len(index))
-    run = Run(settings, index)
+    run = Run(settings, index, ignore)
     interrupted = False
     task = asyncio.current_task()
     assert task is not None

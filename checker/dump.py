@@ -15,12 +15,11 @@ applies only its literal half.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from typing import Any, TextIO
 
 from checker.choices import Format
-from checker.filters import LinkFilter
+from checker.filters import IgnoreRules, LinkFilter
 from checker.models import Source
 from checker.reporters.plain import escape
 from checker.settings import Settings
@@ -31,7 +30,7 @@ def dump(
     settings: Settings,
     index: TargetIndex,
     out: TextIO,
-    ignore: list[tuple[re.Pattern[str], str]] | None = None,
+    ignore: IgnoreRules = (),
 ) -> int:
     """Write the dump; the exit code is 0 (nothing was checked, nothing failed)."""
     excluded_by = LinkFilter(settings, ignore)

@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncGenerator, Iterator
 
 from checker import strategies
+from checker.filters import IgnoreRules
 from checker.hoststats import HostStats
 from checker.models import Outcome, Result, Summary
 from checker.probe import Probe
@@ -23,8 +24,9 @@ class Run:
     ``cancelled`` by :meth:`unfinished`. ``summary`` counts what was reported.
     """
 
-    def __init__(self, settings: Settings, targets: TargetIndex) -> None:
+    def __init__(self, settings: Settings, targets: TargetIndex, ignore: IgnoreRules = ()) -> None:
         self.settings = settings
+        self._ignore = ignore  # .urlcheckignore rules, when the caller read the file
         self.summary = Summary(strategy=settings.strategy.value)
         self._targets = targets
         self._reported = bytearray(len(targets))
@@ -38,7 +40,7 @@ class Run:
         self._started = time.perf_counter()
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
-            probe = Probe(session, settings, self.host_stats)
+            probe = Probe(session, settings, self.host_stats, self._ignore)
             stream = strategy(iter(self._targets), probe, settings.concurrency)
             try:
                 async for result in stream:

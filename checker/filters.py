@@ -21,6 +21,7 @@ import asyncio
 import ipaddress
 import re
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,15 +33,19 @@ _NOT_CHECKED = frozenset({"mailto", "tel", "javascript", "data"})
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# The regexes of a .urlcheckignore file, each with where it was read ("file:line").
+IgnoreRules = Sequence[tuple[re.Pattern[str], str]]
 
 
 class LinkFilter:
     """``filter(url)`` is the reason ``url`` is excluded, or None to check it."""
 
-    def __init__(self, settings: Settings, ignore: list[tuple[re.Pattern[str], str]] | None = None):
+    def __init__(self, settings: Settings, ignore: IgnoreRules = ()) -> None:
         self._settings = settings
         self._schemes = frozenset(settings.scheme)
-        self._ignore = read_ignore_file() if ignore is None else ignore
+        # An explicit input, read by the caller that wants it (the CLI does; the
+        # library reads no file unless asked, as the README promises).
+        self._ignore = ignore
 
     def __call__(self, url: str) -> str | None:
         if url.startswith("#"):

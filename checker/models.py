@@ -43,6 +43,7 @@ class ErrorKind(StrEnum):
     TOO_MANY_REDIRECTS = "too_many_redirects"
     BAD_REDIRECT = "bad_redirect"
     MISSING_FILE = "missing_file"  # a local file: or relative link whose file does not exist
+    INTERNAL = "internal"  # a bug in urlcheck met while checking this URL; the run exits 3
 
 
 @dataclass(slots=True, frozen=True)
@@ -133,11 +134,16 @@ class Summary:
     excluded: int = 0
     cancelled: int = 0
     duration_s: float = 0.0
+    # Results whose error kind is ``internal`` (counted within ``error``): the
+    # CLI exits 3 for them. Not in the JSON summary: each such result says so.
+    internal: int = 0
 
     def add(self, result: Result) -> None:
         self.total += 1
         name = result.outcome.value
         setattr(self, name, getattr(self, name) + 1)
+        if result.error is not None and result.error.kind is ErrorKind.INTERNAL:
+            self.internal += 1
 
     @property
     def failed(self) -> bool:

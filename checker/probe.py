@@ -32,7 +32,7 @@ from checker import localfile, retry
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
 from checker.errors import classify
-from checker.filters import LinkFilter, PrivateHosts
+from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
 from checker.hostlimit import HostLimiter
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
@@ -60,13 +60,14 @@ class Probe:
         session: aiohttp.ClientSession,
         settings: Settings,
         host_stats: dict[str, HostStats] | None = None,
+        ignore: IgnoreRules = (),
     ) -> None:
         self._session = session
         self._settings = settings
         self._policies = PolicyTable(settings)
         self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
         self._deadlines = Deadlines()
-        self._filter = LinkFilter(settings)
+        self._filter = LinkFilter(settings, ignore)
         self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
 
     async def __call__(self, target: Target) -> Result:

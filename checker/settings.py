@@ -21,7 +21,7 @@ from pydantic import (
     field_validator,
 )
 
-from checker import __version__
+from checker._version import __version__
 from checker.choices import Format, Method, SourceFormat, StrategyName
 
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*\Z")

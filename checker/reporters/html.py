@@ -22,7 +22,7 @@ from html import escape as _html_escape
 from importlib import resources
 from typing import Any
 
-from checker import __version__
+from checker._version import __version__
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import reason
 from checker.reporters.interface import Reporter

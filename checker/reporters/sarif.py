@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from checker import __version__
+from checker._version import __version__
 from checker.models import ErrorKind, Outcome, Result, Source, Summary
 from checker.reporters.describe import CANCELLED, is_file, occurrences, reason, rule_id
 from checker.reporters.interface import Reporter
