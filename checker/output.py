@@ -12,7 +12,13 @@ from typing import TextIO
 
 
 class OutputError(Exception):
-    """The output file cannot be written. The CLI exits 2."""
+    """The output file cannot be opened, before any URL is checked. The CLI exits 2."""
+
+
+class ReportWriteError(Exception):
+    """The report could not be written once the run had started (a full disk,
+    an I/O error, a failed rename). The CLI says so in one line and exits 3,
+    so that CI can tell "urlcheck failed" from "a link failed"."""
 
 
 @contextlib.contextmanager

@@ -250,6 +250,7 @@ class Settings(BaseModel):
     verbose: bool = False
     progress: bool | None = None  # None: only on a terminal, not in CI, not with --quiet
     ci_annotations: bool = True
+    debug: bool = False  # print tracebacks of internal errors (also URLCHECK_DEBUG=1)
 
     @field_validator("reports", mode="before")
     @classmethod
