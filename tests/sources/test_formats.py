@@ -17,7 +17,7 @@ from checker.choices import SourceFormat
 from checker.sources import formats, html, markdown, rst, sitemap
 from checker.sources.interface import Link
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parent.parent / "corpus"
 DOCUMENTS = sorted(p.name for p in CORPUS.iterdir() if p.suffix != ".expected")
 
 
