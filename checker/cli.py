@@ -214,6 +214,20 @@ def urlcheck(
             help="Check the URLs of this sitemap (an index is followed; repeatable).",
         ),
     ] = None,
+    max_sitemaps: Annotated[
+        int,
+        typer.Option(
+            help="Sitemaps fetched in one run, those an index names included; "
+            "past it the rest are not followed, and a warning says so.",
+        ),
+    ] = 1000,
+    fetch_timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds one fetched document (a sitemap) may take in all, "
+            "however slowly it is sent.",
+        ),
+    ] = 60.0,
     scheme: Annotated[
         list[str] | None,
         typer.Option(

@@ -243,6 +243,23 @@ class Settings(BaseModel):
     root_dir: Path | None = None
     remap: tuple[Remap, ...] = ()
     sitemap: tuple[str, ...] = ()
+    max_sitemaps: Annotated[
+        int,
+        Field(
+            ge=1,
+            description="Sitemaps fetched in one run, those an index names included; "
+            "past it the rest are not followed, and a warning says so.",
+        ),
+    ] = 1000
+    fetch_timeout: Annotated[
+        float,
+        Field(
+            gt=0,
+            allow_inf_nan=False,
+            description="Seconds one fetched document (a sitemap) may take in all, "
+            "however slowly it is sent.",
+        ),
+    ] = 60.0
     scheme: tuple[str, ...] = ()
     exclude_private: bool = False
     dump: bool = False
