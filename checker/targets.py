@@ -34,7 +34,9 @@ class TargetIndex:
 
     def __init__(self) -> None:
         # "" is SQLite's private temporary database: on disk, removed on close.
-        self._db = sqlite3.connect("", isolation_level=None)
+        # Built in a worker thread (asyncio.to_thread) and read on the loop: used by
+        # one thread at a time, never at once, so the same-thread check is lifted.
+        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
         self._db.executescript(_SCHEMA)
         self._paths: list[str] = []
         self._path_ids: dict[str, int] = {}

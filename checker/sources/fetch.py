@@ -188,7 +188,12 @@ def _gunzip(source: BinaryIO, url: str, max_bytes: int) -> BinaryIO:
 
 
 def _too_large(max_bytes: int) -> str:
-    return f"larger than {max_bytes // (1024 * 1024)} MB"
+    mib = 1024 * 1024
+    return (
+        f"larger than {max_bytes // mib} MB"
+        if max_bytes % mib == 0
+        else (f"larger than {max_bytes} bytes")
+    )
 
 
 def _describe(exc: BaseException) -> str:

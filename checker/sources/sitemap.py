@@ -79,7 +79,8 @@ def read(
     One that cannot be read (refused, failed, over a cap, malformed) is a
     warning, never the end of the run: the other sources still count.
     """
-    seen = set() if seen is None else seen
+    seen = {path} if seen is None else seen  # an index naming itself is not read twice
+    too_deep = 0
     for raw, is_sitemap in _entries(stream, path):
         link = raw._replace(url=context.resolve(raw.url))
         yield link
@@ -88,7 +89,7 @@ def read(
             continue
         seen.add(url)
         if depth >= MAX_DEPTH:
-            context.warn(f"{url} (in {path}) not read: indexes nested over {MAX_DEPTH} deep")
+            too_deep += 1
             continue
         try:
             child, child_context = context.open_child(url)
@@ -104,6 +105,10 @@ def read(
                 yield from read(child, url, child_context, seen, depth + 1)
             except SourceError as exc:
                 context.warn(f"sitemap {url} (in {path}) not read to the end: {exc}")
+    if too_deep:
+        context.warn(
+            f"{too_deep} sitemaps in {path} not read: indexes nested over {MAX_DEPTH} deep"
+        )
 
 
 def _reason(exc: SourceError, url: str) -> str:
