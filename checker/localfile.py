@@ -27,7 +27,12 @@ def check(target: Target) -> Result | None:
         return Result.for_target(target, Outcome.ERROR, error=error)
     if url[:5].lower() != "file:":
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "file://[x]/y": an invalid IPv6 host
+        return Result.for_target(
+            target, Outcome.ERROR, error=Failure(ErrorKind.INVALID_URL, str(exc))
+        )
     if parts.netloc not in ("", "localhost"):
         error = Failure(ErrorKind.INVALID_URL, f"a file: URL on another host ({parts.netloc})")
         return Result.for_target(target, Outcome.ERROR, error=error)

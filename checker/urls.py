@@ -43,8 +43,8 @@ def parse(url: str) -> URL | Failure:
             return Failure(ErrorKind.UNSUPPORTED_SCHEME, f"scheme {scheme!r} is not http or https")
         host = parsed.raw_host
         parsed.port  # noqa: B018 - yarl validates the port lazily
-    except (ValueError, UnicodeError) as exc:
-        return Failure(ErrorKind.INVALID_URL, f"cannot parse URL: {exc}")
+    except (ValueError, UnicodeError, IndexError) as exc:  # yarl: IndexError on "http://][@"
+        return Failure(ErrorKind.INVALID_URL, f"cannot parse URL: {exc or type(exc).__name__}")
     if not host:
         return Failure(ErrorKind.INVALID_URL, "URL has no host")
     if not valid_host(host):

@@ -1,0 +1,113 @@
+"""Hostile input lines and links: each is that URL's result, never the run's end."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.api import check_sync
+from checker.settings import Settings
+from checker.sources import SourceError
+from checker.sources.resolve import Resolver
+from checker.sources.urllist import parse_lines
+from checker.sources.walk import Document
+
+BAD_URLS = ["http://][@", "file://[x]/y", "//[x]/y", "http://[::1/", "https://a:99999999/"]
+
+
+def _by_url(report_results: list) -> dict[str, tuple[str, str | None]]:  # type: ignore[type-arg]
+    return {r.url: (r.outcome, r.error and r.error.kind) for r in report_results}
+
+
+def test_bad_lines_in_a_url_list_are_each_an_invalid_url_result(tmp_path: Path) -> None:
+    listed = tmp_path / "urls.txt"
+    listed.write_text("\n".join(BAD_URLS[:2]) + "\n")
+    report = check_sync(sources=[str(listed)], settings=Settings(retries=0))
+    assert _by_url(report.results) == {
+        "http://][@": ("error", "invalid_url"),
+        "file://[x]/y": ("error", "invalid_url"),
+    }
+
+
+def test_bad_hrefs_in_html_are_each_an_invalid_url_result(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("".join(f'<a href="{url}">x</a>\n' for url in BAD_URLS[:3]))
+    for options in ({}, {"base_url": "https://docs.example/"}):
+        settings = Settings.model_validate({"retries": 0, **options})
+        report = check_sync(sources=[str(page)], settings=settings)
+        assert len(report.results) == 3
+        assert {r.outcome for r in report.results} == {"error"}
+        assert {r.error.kind for r in report.results if r.error} == {"invalid_url"}
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.text(max_size=40) | st.sampled_from(BAD_URLS).map(lambda u: u + "x"))
+def test_resolution_never_raises(url: str) -> None:
+    """Every link a document may hold resolves to some text, never an exception."""
+    resolver = Resolver("https://docs.example/", "/srv/site")
+    doc = Document("docs/page.md", "docs")
+    assert isinstance(resolver.for_file(doc)(url), str)
+    assert isinstance(resolver.for_stream("https://e.example/sitemap.xml")(url), str)
+    assert isinstance(Resolver(None, None).for_file(doc)(url), str)
+
+
+def test_an_invalid_utf8_line_is_a_source_error_naming_the_file_and_line() -> None:
+    data = b"http://a.example/\n# ok\nhttp://b.example/\xff\xfe\n"
+    with pytest.raises(
+        SourceError, match=r"^urls\.txt:3: not valid UTF-8 \(byte 0xff at column 18\)"
+    ):
+        list(parse_lines(io.BytesIO(data), "urls.txt"))
+
+
+def test_an_invalid_utf8_line_on_stdin_exits_2_naming_it() -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli(["--no-config", "-"], stdin=b"http://a.example/\n\xc3(\n")
+    assert result.exit_code == 2
+    assert result.stderr == "urlcheck: error: -:2: not valid UTF-8 (byte 0xc3 at column 1)\n"
+
+
+_SCALE = 200_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/" * _SCALE,
+        "a:" * _SCALE,
+        "[" * _SCALE,
+        "?#" * _SCALE,
+        "%" * _SCALE,
+        "\\" * _SCALE,
+        "../" * _SCALE,
+    ],
+    ids=["slashes", "colons", "brackets", "query", "percent", "backslash", "dotdot"],
+)
+def test_resolution_of_a_huge_link_stays_linear(text: str) -> None:
+    """Regexes on untrusted text in resolve.py (scheme, path/rest split) are
+    anchored and linear; 600 KB of hostile text resolves in well under the
+    generous bound a quadratic pattern would blow past (seconds → hours)."""
+    resolver = Resolver(None, "/srv/site")
+    resolve = resolver.for_file(Document("docs/page.md", "docs"))
+    started = time.monotonic()
+    resolve(text)
+    resolve("/" + text)
+    assert time.monotonic() - started < 30
+
+
+_PIECES = st.sampled_from(["/", ":", "a", "[", "]", "?", "#", "%", "%2", ".", "../", "//", "@"])
+
+
+@settings(max_examples=30, derandomize=True, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=8), st.integers(1_000, 50_000))
+def test_resolution_of_big_adversarial_links_stays_linear(pieces: list[str], times: int) -> None:
+    resolve = Resolver(None, "/srv/site").for_file(Document("docs/page.md", "docs"))
+    text = "".join(pieces) * times
+    started = time.monotonic()
+    assert isinstance(resolve(text), str)
+    assert time.monotonic() - started < 30  # loose: a quadratic pattern takes hours here
