@@ -2,8 +2,9 @@
 
 A SOURCE is a literal ``http(s)://`` URL, ``-`` for standard input, a file,
 a directory (walked) or a glob. A file's extension picks its format
-(``formats.EXTENSIONS``); stdin and unknown extensions use
-``--default-format`` (a URL list unless told otherwise). The format's
+(``formats.EXTENSIONS``); stdin uses ``--default-format`` (a URL list unless
+told otherwise), and a file with an unknown extension is plain text (every
+URL in it), unless ``--default-format`` names a document format. The format's
 reader (``formats.wiring``, the one table) resolves relative links
 (``resolve``), takes a URL list verbatim, or follows a sitemap index; then
 ``--remap`` rewrites, and the links go to the target index. ``--sitemap
@@ -128,8 +129,7 @@ class _Reading:
 
     def _read_file(self, doc: Document) -> Iterator[Link]:
         path = doc.path
-        ext = os.path.splitext(path)[1].lower()
-        fmt = formats.EXTENSIONS.get(ext, self._settings.default_format)
+        fmt = formats.of_file(path, self._settings.default_format)
         context = self._local_context(doc)
         try:
             handle = open(path, "rb")  # noqa: SIM115 - closed below; errors must map to SourceError

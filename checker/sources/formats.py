@@ -12,6 +12,7 @@ docutils, and ``--help`` pays for none of them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple, assert_never
 
@@ -28,6 +29,17 @@ EXTENSIONS: dict[str, SourceFormat] = {
     ".xml": SourceFormat.SITEMAP,
     ".txt": SourceFormat.URLLIST,
 }
+
+
+def of_file(path: str, default: SourceFormat) -> SourceFormat:
+    """A file's format by its extension. A file named with an unknown one is
+    plain text (every URL in it is found) unless ``--default-format`` names
+    another format than the URL list, which stays ``.txt``'s and stdin's."""
+    fmt = EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    if fmt is not None:
+        return fmt
+    return SourceFormat.TEXT if default is SourceFormat.URLLIST else default
+
 
 # What a directory walk reads: documents, not URL lists (a .txt in a tree is prose).
 WALKED = frozenset(ext for ext, fmt in EXTENSIONS.items() if fmt is not SourceFormat.URLLIST)
@@ -60,6 +72,10 @@ def wiring(fmt: SourceFormat) -> Wiring:
             from checker.sources import sitemap
 
             return Wiring(sitemap.parse, sitemap.read)
+        case SourceFormat.TEXT:
+            from checker.sources import text
+
+            return Wiring(text.parse, _verbatim(text.parse))  # only absolute URLs are found
         case _:
             assert_never(fmt)
 

@@ -42,7 +42,7 @@ def test_corpus_document_yields_exactly_the_expected_links(name: str) -> None:
 
 def test_corpus_covers_every_document_format() -> None:
     covered = {formats.EXTENSIONS[Path(name).suffix] for name in DOCUMENTS}
-    assert covered == set(SourceFormat) - {SourceFormat.URLLIST}
+    assert covered == set(SourceFormat) - {SourceFormat.URLLIST, SourceFormat.TEXT}
 
 
 # One small document per format, and the links the run must see from it when
@@ -56,6 +56,7 @@ _SAMPLES: dict[SourceFormat, tuple[bytes, list[str]]] = {
         b"<sitemapindex><sitemap><loc>rel/x</loc></sitemap></sitemapindex>",
         ["R:rel/x", "R:/child"],  # resolved, then followed
     ),
+    SourceFormat.TEXT: (b"see https://e.example/a. and rel/x\n", ["https://e.example/a"]),
 }
 
 
@@ -63,7 +64,8 @@ _SAMPLES: dict[SourceFormat, tuple[bytes, list[str]]] = {
 def test_every_format_is_wired_to_a_parser_and_a_reader(fmt: SourceFormat) -> None:
     """Loops over every member: one without a case in formats.wiring, a sample
     here, or an extension fails. Sitemap and URL list go through the same table."""
-    assert fmt in formats.EXTENSIONS.values()
+    reachable = set(formats.EXTENSIONS.values()) | {formats.of_file("notes", SourceFormat.URLLIST)}
+    assert fmt in reachable  # by an extension, or as the fallback for unknown ones
     data, expected = _SAMPLES[fmt]
     assert callable(formats.parser(fmt))
 

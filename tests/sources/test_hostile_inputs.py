@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from checker.api import check_sync
 from checker.settings import Settings
-from checker.sources import SourceError
+from checker.sources import SourceError, read_sources
 from checker.sources.resolve import Resolver
 from checker.sources.urllist import parse_lines
 from checker.sources.walk import Document
@@ -111,3 +111,34 @@ def test_resolution_of_big_adversarial_links_stays_linear(pieces: list[str], tim
     started = time.monotonic()
     assert isinstance(resolve(text), str)
     assert time.monotonic() - started < 30  # loose: a quadratic pattern takes hours here
+
+
+def test_an_unknown_file_named_on_the_command_line_is_read_as_plain_text(tmp_path: Path) -> None:
+    """Prose gave one invalid_url per line when it was read as a URL list."""
+    notes = tmp_path / "NOTES"
+    notes.write_bytes(
+        b"\xef\xbb\xbfSee https://e.example/a, and (https://e.example/b_(c)).\n"
+        b"\xff https://e.example/\xffjunk\n"
+        b"plain words, no link\n"
+    )
+    links = list(read_sources([str(notes)]))
+    assert [(link.url, link.line, link.column) for link in links] == [
+        ("https://e.example/a", 1, 5),
+        ("https://e.example/b_(c)", 1, 31),
+        ("https://e.example/", 2, 3),  # an undecodable byte ends a URL, never joins it
+    ]
+    listed = tmp_path / "urls.txt"  # a URL list stays a URL list
+    listed.write_text("not a url\n")
+    assert [link.url for link in read_sources([str(listed)])] == ["not a url"]
+
+
+@settings(max_examples=20, derandomize=True, deadline=None)
+@given(st.sampled_from([")", "(", ".", "_(", "))(", "?!"]), st.integers(10_000, 300_000))
+def test_plain_text_trailing_punctuation_trim_is_linear(tail: str, times: int) -> None:
+    from checker.sources.text import parse
+
+    data = b"https://e.example/x" + tail.encode() * times + b"\n"
+    started = time.monotonic()
+    [link] = list(parse(io.BytesIO(data), "notes"))
+    assert link.url.startswith("https://e.example/x")
+    assert time.monotonic() - started < 30
