@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from checker.engine import Run
 from checker.models import Report, Result
 from checker.settings import Settings
-from checker.sources import ARG, Fetch, Link, read_sources
+from checker.sources import ARG, Fetch, Link, SourceError, empty_input_message, read_sources
 from checker.sources.resolve import remapped
 from checker.targets import TargetIndex
 
@@ -34,7 +34,8 @@ def build_index(
     with ``fetch`` (a bridged ``checker.sources.fetch.Fetcher`` over the
     run's session), else with a private session opened when first needed.
 
-    Raises :class:`checker.sources.SourceError` for a source that cannot be read.
+    Raises :class:`checker.sources.SourceError` for a source that cannot be
+    read, or when no link at all was read, unless ``settings.allow_empty``.
     """
     settings = settings or Settings()
     index = TargetIndex()
@@ -42,7 +43,12 @@ def build_index(
         index.add(
             remapped((Link(url, ARG, n) for n, url in enumerate(urls, start=1)), settings.remap)
         )
+        sources = list(sources)
         index.add(read_sources(sources, settings=settings, fetch=fetch))
+        if not index.links and not settings.allow_empty:
+            message = empty_input_message(sources, settings)
+            if message is not None:
+                raise SourceError(message)
     except BaseException:
         index.close()
         raise

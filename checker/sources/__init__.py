@@ -49,6 +49,7 @@ __all__ = [
     "Fetch",
     "Link",
     "SourceError",
+    "empty_input_message",
     "is_literal_url",
     "read_sources",
 ]
@@ -86,6 +87,19 @@ def read_sources(
         reading.close()
 
 
+def empty_input_message(specs: list[str], settings: Settings) -> str | None:
+    """What to say when the sources named held no link at all (exit 2 unless
+    ``--allow-empty``: a green CI run that checked nothing hides a wrong glob),
+    or None when no source was named (a library call with literal URLs only)."""
+    named = [*specs, *settings.sitemap]
+    if settings.files_from is not None:
+        named.append(f"--files-from {settings.files_from}")
+    if not named:
+        return None
+    shown = ", ".join(repr(name) for name in named[:3]) + (", ..." if len(named) > 3 else "")
+    return f"no links found in {shown} (--allow-empty accepts that)"
+
+
 class _Reading:
     """One run's reading: the resolver, the walk's rules, the fetcher and the sitemap budget."""
 
@@ -109,18 +123,57 @@ class _Reading:
 
     def links(self, specs: Iterable[str], stdin: BinaryIO | None) -> Iterator[Link]:
         for spec in specs:
-            if is_literal_url(spec):
-                yield Link(spec.strip(), ARG, 1)
-            elif spec == STDIN:
-                stream = stdin if stdin is not None else sys.stdin.buffer
-                resolve = self._resolver.for_stream(None)
-                context = ReadContext(resolve, self._open_remote, self._warn)
-                yield from self._read(self._settings.default_format, stream, STDIN, context)
-            else:
-                for doc in expand(spec, self._options):
-                    yield from self._read_file(doc)
+            if spec == STDIN and self._settings.files_from == STDIN:
+                raise SourceError("'-' and --files-from - cannot both read standard input")
+            yield from self._spec(spec, stdin)
+        if self._settings.files_from is not None:
+            yield from self._listed(self._settings.files_from, stdin)
         for url in self._settings.sitemap:
             yield from self._read_sitemap(url)
+
+    def _listed(self, source: str, stdin: BinaryIO | None) -> Iterator[Link]:
+        """``--files-from``: each line a path, read as a walk's file is (a document
+        by its extension, else skipped); a path that is gone (a file ``git diff``
+        lists as deleted) is a warning."""
+        if source == STDIN:
+            lines: Iterable[bytes] = stdin if stdin is not None else sys.stdin.buffer
+            yield from self._listed_lines(lines, STDIN)
+            return
+        try:
+            handle = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise SourceError(f"cannot read {source!r}: {exc.strerror or exc}") from None
+        with handle:
+            yield from self._listed_lines(handle, source)
+
+    def _listed_lines(self, lines: Iterable[bytes], source: str) -> Iterator[Link]:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                path = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+            except UnicodeDecodeError:
+                raise SourceError(f"{source}:{number}: not a valid UTF-8 path") from None
+            if not path.strip():
+                continue
+            if not os.path.lexists(path):
+                self._warn(f"{path} (line {number} of --files-from {source}) does not exist")
+                continue
+            if os.path.isdir(path):
+                for doc in expand(path, self._options):
+                    yield from self._read_file(doc)
+            elif formats.walked(path) and os.path.isfile(path):
+                yield from self._read_file(Document(path, os.path.dirname(path) or "."))
+
+    def _spec(self, spec: str, stdin: BinaryIO | None) -> Iterator[Link]:
+        if is_literal_url(spec):
+            yield Link(spec.strip(), ARG, 1)
+        elif spec == STDIN:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            resolve = self._resolver.for_stream(None)
+            context = ReadContext(resolve, self._open_remote, self._warn)
+            yield from self._read(self._settings.default_format, stream, STDIN, context)
+        else:
+            for doc in expand(spec, self._options):
+                yield from self._read_file(doc)
 
     def close(self) -> None:
         if self._owned is not None:

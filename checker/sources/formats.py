@@ -31,6 +31,11 @@ EXTENSIONS: dict[str, SourceFormat] = {
 }
 
 
+def walked(path: str) -> bool:
+    """Whether a directory walk (or ``--files-from``) reads this file."""
+    return os.path.splitext(path)[1].lower() in WALKED
+
+
 def of_file(path: str, default: SourceFormat) -> SourceFormat:
     """A file's format by its extension. A file named with an unknown one is
     plain text (every URL in it is found) unless ``--default-format`` names
