@@ -188,8 +188,8 @@ class _Reading:
             handle = open(path, "rb")  # noqa: SIM115 - closed below; errors must map to SourceError
         except OSError as exc:
             raise SourceError(f"cannot read {path!r}: {exc.strerror or exc}") from None
-        with handle:
-            yield from self._read(fmt, handle, path, context)
+        with handle, _gunzipped(handle, path) as stream:
+            yield from self._read(fmt, stream, path, context)
 
     def _read(
         self, fmt: SourceFormat, stream: BinaryIO, path: str, context: ReadContext
@@ -249,7 +249,7 @@ class _Reading:
             stream = open(path, "rb")  # noqa: SIM115 - the caller closes it
         except OSError as exc:
             raise SourceError(f"cannot read {path!r}: {exc.strerror or exc}") from None
-        return stream, self._local_context(Document(path, root))
+        return _gunzipped(stream, path), self._local_context(Document(path, root))
 
     def _fetcher(self) -> Fetch:
         if self._fetch is None:
@@ -258,3 +258,18 @@ class _Reading:
             self._owned = Fetcher.private(self._settings)
             self._fetch = self._owned
         return self._fetch
+
+
+def _gunzipped(stream: BinaryIO, path: str) -> BinaryIO:
+    """A local ``.gz`` file (a ``.xml.gz`` sitemap) inflated, within the fetch
+    path's byte cap; any other file as it is."""
+    if not path.lower().endswith(".gz"):
+        return stream
+    from checker.sources.fetch import MAX_BYTES, FetchError, inflated
+
+    try:
+        return inflated(stream, path, MAX_BYTES)
+    except FetchError as exc:
+        raise SourceError(f"cannot read {path!r}: {exc.reason}") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read {path!r}: {exc.strerror or exc}") from None

@@ -40,6 +40,8 @@ def of_file(path: str, default: SourceFormat) -> SourceFormat:
     """A file's format by its extension. A file named with an unknown one is
     plain text (every URL in it is found) unless ``--default-format`` names
     another format than the URL list, which stays ``.txt``'s and stdin's."""
+    if path.lower().endswith(".xml.gz"):
+        return SourceFormat.SITEMAP  # gunzipped as it is opened (sources/__init__.py)
     fmt = EXTENSIONS.get(os.path.splitext(path)[1].lower())
     if fmt is not None:
         return fmt

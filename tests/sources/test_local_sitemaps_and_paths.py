@@ -93,3 +93,20 @@ def test_a_trailing_slash_is_kept_file_slash_is_missing_and_a_directory_keeps_it
         "/guide/": ("ok", None),
         "/file.md": ("ok", None),
     }
+
+
+def test_a_local_xml_gz_sitemap_is_gunzipped_not_read_as_binary(tmp_path: Path) -> None:
+    import gzip
+
+    (tmp_path / "child.xml.gz").write_bytes(
+        gzip.compress(b"<urlset><url><loc>https://e.example/gz</loc></url></urlset>")
+    )
+    (tmp_path / "index.xml").write_text(_index("child.xml.gz"))
+    (tmp_path / "bomb.xml.gz").write_bytes(gzip.compress(b" " * (60 * 1024 * 1024)))
+    urls = [link.url for link in read_sources([str(tmp_path / "child.xml.gz")])]
+    assert urls == ["https://e.example/gz"]
+    urls = [link.url for link in read_sources([str(tmp_path / "index.xml")])]
+    assert urls == [(tmp_path / "child.xml.gz").as_uri(), "https://e.example/gz"]
+    result = run_cli(["--no-config", str(tmp_path / "bomb.xml.gz")])
+    assert result.exit_code == 2
+    assert "larger than 50 MB once gunzipped" in result.stderr
