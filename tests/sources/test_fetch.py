@@ -205,3 +205,25 @@ def test_the_private_fetcher_leaves_no_thread_behind() -> None:
     with ServerThread(site.app()) as server:
         assert _read([], [], sitemap=[server.url("/s.xml")]) == ["https://e.example/a"]
     assert "urlcheck-fetch" not in {t.name for t in threading.enumerate()} - before
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("http://][@", "cannot fetch .*: (ValueError|IndexError|InvalidURL)"),
+        ("file:///etc/passwd", "redirected to file:///etc/passwd: only http and https"),
+        ("/loop", r"more than 3 redirects"),
+    ],
+)
+def test_a_hostile_redirect_ends_the_fetch_with_its_reason(location: str, reason: str) -> None:
+    async def redirect(request: web.Request) -> web.Response:
+        return web.Response(status=302, headers={"Location": location})
+
+    site = Site({}, default=redirect)
+    with (
+        ServerThread(site.app()) as server,
+        Fetcher.private(Settings(max_redirects=3)) as fetch,
+        pytest.raises(FetchError, match=reason),
+    ):
+        fetch(server.url("/loop"))
+    assert len(site.requests) <= 4

@@ -142,3 +142,47 @@ def test_plain_text_trailing_punctuation_trim_is_linear(tail: str, times: int) -
     [link] = list(parse(io.BytesIO(data), "notes"))
     assert link.url.startswith("https://e.example/x")
     assert time.monotonic() - started < 30
+
+
+_LOC = st.text(max_size=30) | st.sampled_from([*BAD_URLS, "child.xml", "/x", "//h/y", "&amp;"])
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(
+    st.binary(max_size=300)
+    | st.lists(_LOC, max_size=5).map(
+        lambda locs: (
+            "<sitemapindex>"
+            + "".join(f"<sitemap><loc>{loc}</loc></sitemap>" for loc in locs)
+            + "</sitemapindex>"
+        ).encode("utf-8", "surrogatepass")
+    )
+)
+def test_fuzz_a_sitemap_raises_nothing_but_source_error_and_children_only_warn(
+    data: bytes,
+) -> None:
+    from checker.sources import sitemap
+    from checker.sources.interface import ReadContext
+
+    warned: list[str] = []
+
+    def open_child(url: str) -> tuple[io.BytesIO, ReadContext]:
+        # Every child is itself hostile: the same bytes again, one level down.
+        return io.BytesIO(data), ReadContext(str, None, warned.append)
+
+    context = ReadContext(lambda u: "R:" + u, open_child, warned.append)
+    try:
+        links = list(sitemap.read(io.BytesIO(data), "s.xml", context))
+    except SourceError:
+        return  # the top document itself is malformed: one line, exit 2
+    assert all(isinstance(link.url, str) for link in links)
+
+
+def test_a_warning_cannot_rewrite_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from checker.sources.interface import warn_on_stderr
+
+    warn_on_stderr("sitemap http://e.example/\x1b[2J\n::error::x\u202e not read")
+    err = capsys.readouterr().err
+    assert (
+        err == "urlcheck: warning: sitemap http://e.example/\\x1b[2J\\n::error::x\\u202e not read\n"
+    )
