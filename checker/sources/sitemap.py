@@ -15,6 +15,7 @@ the run's ``--max-sitemaps`` (:class:`Budget`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 from xml.parsers import expat
 
@@ -65,11 +66,21 @@ def parse(stream: BinaryIO, path: str) -> Iterator[Link]:
         yield link
 
 
+@dataclass
+class _Visit:
+    """What one top-level read shares down its indexes: the sitemaps already
+    read (each is read once), and those left unread for nesting too deep."""
+
+    seen: set[str]
+    too_deep: int = 0
+    first_too_deep: str = ""
+
+
 def read(
     stream: BinaryIO,
     path: str,
     context: ReadContext,
-    seen: set[str] | None = None,
+    visit: _Visit | None = None,
     depth: int = 0,
 ) -> Iterator[Link]:
     """The links of a sitemap, resolved against it, then those of every sitemap
@@ -79,17 +90,19 @@ def read(
     One that cannot be read (refused, failed, over a cap, malformed) is a
     warning, never the end of the run: the other sources still count.
     """
-    seen = {path} if seen is None else seen  # an index naming itself is not read twice
-    too_deep = 0
+    top = visit is None
+    if visit is None:
+        visit = _Visit({path})  # an index naming itself is not read twice
     for raw, is_sitemap in _entries(stream, path):
         link = raw._replace(url=context.resolve(raw.url))
         yield link
         url = link.url
-        if not is_sitemap or context.open_child is None or url in seen:
+        if not is_sitemap or context.open_child is None or url in visit.seen:
             continue
-        seen.add(url)
+        visit.seen.add(url)
         if depth >= MAX_DEPTH:
-            too_deep += 1
+            visit.too_deep += 1
+            visit.first_too_deep = visit.first_too_deep or url
             continue
         try:
             child, child_context = context.open_child(url)
@@ -102,12 +115,13 @@ def read(
             continue
         with child:
             try:
-                yield from read(child, url, child_context, seen, depth + 1)
+                yield from read(child, url, child_context, visit, depth + 1)
             except SourceError as exc:
                 context.warn(f"sitemap {url} (in {path}) not read to the end: {exc}")
-    if too_deep:
+    if top and visit.too_deep:  # once per top-level sitemap, not once per index
         context.warn(
-            f"{too_deep} sitemaps in {path} not read: indexes nested over {MAX_DEPTH} deep"
+            f"{visit.too_deep} sitemaps named under {path} not read: indexes nested over "
+            f"{MAX_DEPTH} deep (the first: {visit.first_too_deep})"
         )
 
 
