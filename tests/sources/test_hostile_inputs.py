@@ -186,3 +186,19 @@ def test_a_warning_cannot_rewrite_the_terminal(capsys: pytest.CaptureFixture[str
     assert (
         err == "urlcheck: warning: sitemap http://e.example/\\x1b[2J\\n::error::x\\u202e not read\n"
     )
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "replace")))
+def test_fuzz_plain_text_yields_only_http_urls_written_on_their_line(data: bytes) -> None:
+    from checker.sources.text import parse
+
+    lines = data.split(b"\n")
+    for link in parse(io.BytesIO(data), "notes"):
+        assert link.url.lower().startswith(("http://", "https://"))
+        assert "\ufffd" not in link.url
+        written = lines[link.line - 1].decode("utf-8", "replace")
+        if link.line == 1:
+            written = written.removeprefix("\ufeff")
+        assert link.column is not None
+        assert written[link.column - 1 :].startswith(link.url)
