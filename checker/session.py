@@ -112,7 +112,7 @@ class IdleCappedConnector(aiohttp.TCPConnector):
             # end and nothing arrived since. A server that sent more (a second
             # reply, a late HEAD body) would have it read as the next URL's
             # answer: close it and take another.
-            if conn is None or not conn.protocol.should_close:
+            if conn is None or (conn.protocol is not None and not conn.protocol.should_close):
                 return conn
             conn.close()
 
