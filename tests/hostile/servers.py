@@ -87,15 +87,20 @@ def response(
 
 
 class Replay(Behaviour):
-    """The same bytes for every request, then close: for generated replies."""
+    """The same bytes for every request: for generated replies. ``then`` is
+    what follows them: "close", "keep" (read the next request on the same
+    connection) or "hang" (hold the connection open and say nothing)."""
 
-    def __init__(self, data: bytes = b"") -> None:
+    def __init__(self, data: bytes = b"", then: str = "close") -> None:
         super().__init__()
         self.data = data
+        self.then = then
 
     async def reply(self, head: bytes, writer: asyncio.StreamWriter) -> bool:
         await self.send(writer, head, self.data)
-        return False
+        if self.then == "hang":
+            await asyncio.sleep(3600)
+        return self.then == "keep"
 
 
 class BadLocation(Replay):
