@@ -198,7 +198,7 @@ def _reply(
     then: str,
 ) -> Reply:
     lines = [status]
-    lines += [f"{name}: {value}".encode("latin-1") for name, value in fields]
+    lines += [f"{name}: {value}".encode() for name, value in fields]
     lines += [f"X-N{n}: v".encode() for n in range(many)]
     if length:
         lines.append(b"Content-Length: %d" % len(body))
