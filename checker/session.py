@@ -5,7 +5,8 @@
   gzip bomb cannot turn a status we already have into an error or 63 MB of RAM.
 * Header limits are a browser's, not aiohttp's 8 KB per line and 128 lines.
 * No run-wide cookie jar: cookies live in one URL's redirect chain (probe.py),
-  so a result never depends on which URL was checked first.
+  so a result never depends on which URL was checked first. The only cookies
+  every request may carry are the user's own (``--cookie-jar``, cookies.py).
 * Idle keep-alive sockets are capped at ``--concurrency``, and a pooled
   connection holding bytes nobody asked for is closed rather than reused.
 """
@@ -62,12 +63,20 @@ def open_session(settings: Settings) -> aiohttp.ClientSession:
         headers={"User-Agent": settings.user_agent},
         skip_auto_headers=("Accept-Encoding",),
         auto_decompress=False,
-        cookie_jar=aiohttp.DummyCookieJar(),
+        cookie_jar=_jar(settings),
         max_line_size=MAX_LINE_SIZE,
         max_field_size=MAX_FIELD_SIZE,
         max_headers=MAX_HEADERS,
         raise_for_status=False,
     )
+
+
+def _jar(settings: Settings) -> aiohttp.abc.AbstractCookieJar:
+    if settings.cookie_jar is None:
+        return aiohttp.DummyCookieJar()
+    from checker import cookies
+
+    return cookies.FileCookieJar(cookies.read(settings.cookie_jar))
 
 
 class IdleCappedConnector(aiohttp.TCPConnector):

@@ -20,6 +20,8 @@ import struct
 import threading
 from collections.abc import Callable, Iterator
 
+from aiohttp import web
+
 # Written in a reply wherever a behaviour echoes what the client sent in its
 # X-Token header: a server that reflects a secret into a Location or a status line.
 ECHO = b"{ECHO}"
@@ -335,3 +337,29 @@ class RawServerThread:
 def serving(handler: Behaviour) -> Iterator[RawServerThread]:
     with RawServerThread(handler) as server:
         yield server
+
+
+# --- aiohttp servers: for behaviours that need a real HTTP server's parsing ---
+
+
+def login_wall_app(name: str, value: str) -> web.Application:
+    """A login wall: 403 without the cookie ``name=value``. With it, a redirect
+    that echoes the cookie into its Location (as a careless site does), then 200;
+    every reply also sets a cookie of the server's own, which must never travel
+    to another URL."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if request.cookies.get(name) != value:
+            response = web.Response(status=403)
+        elif "seen" not in request.query:
+            response = web.Response(
+                status=302, headers={"Location": f"{request.path}?seen={value}"}
+            )
+        else:
+            response = web.Response()
+        response.set_cookie("server", "set")
+        return response
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    return app
