@@ -83,8 +83,8 @@ class IdleCappedConnector(aiohttp.TCPConnector):
     """A TCPConnector whose idle keep-alive sockets are at most ``idle_cap``,
     so file descriptors follow ``--concurrency``, not the number of hosts.
 
-    When a release would pool one socket too many, the idle socket of the
-    host that has waited longest is closed. ``_idle`` counts pooled sockets;
+    When a release would pool one socket too many, the oldest idle socket of
+    the host pooled earliest is closed. ``_idle`` counts pooled sockets;
     it may run high (aiohttp also drops idle sockets itself), never low, and
     is recounted before anything is closed.
     """
