@@ -39,8 +39,14 @@ def test_the_cookie_file_opens_a_login_wall_and_its_value_is_masked(tmp_path: Pa
 def test_a_cookie_file_for_another_host_is_not_sent(tmp_path: Path) -> None:
     with ServerThread(login_wall_app("session", VALUE)) as server:
         done = run_cli(
-            ["--no-config", "--retries", "0", "--cookie-jar", str(_jar(tmp_path, "127.0.0.2"))]
-            + [server.url("/")]
+            [
+                "--no-config",
+                "--retries",
+                "0",
+                "--cookie-jar",
+                str(_jar(tmp_path, "127.0.0.2")),
+                server.url("/"),
+            ]
         )
     assert done.exit_code == 1
 
@@ -49,7 +55,8 @@ def test_an_unreadable_cookie_file_is_one_line_and_exit_2(tmp_path: Path) -> Non
     done = run_cli(["--no-config", "--cookie-jar", str(tmp_path / "missing.txt"), "-"])
     assert done.exit_code == 2
     assert len(done.stderr.strip().splitlines()) == 1
-    assert "--cookie-jar" in done.stderr and "Traceback" not in done.stderr
+    assert "--cookie-jar" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_a_malformed_cookie_file_is_exit_2_and_its_content_is_not_shown(tmp_path: Path) -> None:
@@ -57,4 +64,5 @@ def test_a_malformed_cookie_file_is_exit_2_and_its_content_is_not_shown(tmp_path
     path.write_text(f"not a cookie file {VALUE}\n")
     done = run_cli(["--no-config", "--cookie-jar", str(path), "-"])
     assert done.exit_code == 2
-    assert "--cookie-jar" in done.stderr and VALUE not in done.stderr
+    assert "--cookie-jar" in done.stderr
+    assert VALUE not in done.stderr

@@ -54,7 +54,8 @@ async def test_an_unparsable_location_is_bad_redirect(hostile: Hostile, location
     base = await hostile(BadLocation(location))
     result = await probe_url(base + "/")
     assert result.outcome is Outcome.ERROR
-    assert result.error is not None and result.error.kind is ErrorKind.BAD_REDIRECT
+    assert result.error is not None
+    assert result.error.kind is ErrorKind.BAD_REDIRECT
 
 
 async def test_a_garbage_status_line_is_protocol_and_the_echoed_secret_is_masked(
@@ -62,7 +63,8 @@ async def test_a_garbage_status_line_is_protocol_and_the_echoed_secret_is_masked
 ) -> None:
     base = await hostile(GarbageStatus())
     (result,) = await run([base + "/"], headers=[f"X-Token: {SECRET}"])
-    assert result.error is not None and result.error.kind is ErrorKind.PROTOCOL
+    assert result.error is not None
+    assert result.error.kind is ErrorKind.PROTOCOL
     assert SECRET not in json.dumps(result.to_dict())
 
 
@@ -101,14 +103,16 @@ async def test_a_reset_mid_reply_is_that_urls_error(hostile: Hostile) -> None:
 async def test_a_black_hole_times_out(hostile: Hostile) -> None:
     base = await hostile(BlackHole())
     result = await probe_url(base + "/", timeout=0.3)
-    assert result.error is not None and result.error.kind is ErrorKind.TIMEOUT
+    assert result.error is not None
+    assert result.error.kind is ErrorKind.TIMEOUT
 
 
 async def test_a_redirect_loop_is_noticed(hostile: Hostile) -> None:
     loop = RedirectLoop()
     base = await hostile(loop)
     result = await probe_url(base + "/a")
-    assert result.error is not None and result.error.kind is ErrorKind.TOO_MANY_REDIRECTS
+    assert result.error is not None
+    assert result.error.kind is ErrorKind.TOO_MANY_REDIRECTS
     assert "loop" in result.error.message
     assert len(loop.heads) <= 3
 
@@ -137,7 +141,8 @@ async def test_cookies_belong_to_one_urls_redirect_chain(hostile: Hostile) -> No
 async def test_a_new_cookie_every_hop_is_too_many_redirects_not_a_loop(hostile: Hostile) -> None:
     base = await hostile(NewCookieEveryTime())
     result = await probe_url(base + "/", max_redirects=4)
-    assert result.error is not None and result.error.kind is ErrorKind.TOO_MANY_REDIRECTS
+    assert result.error is not None
+    assert result.error.kind is ErrorKind.TOO_MANY_REDIRECTS
     assert "more than 4" in result.error.message
 
 

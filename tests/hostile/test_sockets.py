@@ -52,7 +52,10 @@ def _hosts(count: int) -> list[str]:
 async def _servers(behaviour: Behaviour, hosts: list[str]) -> AsyncIterator[list[str]]:
     servers = [await asyncio.start_server(behaviour, host, 0) for host in hosts]
     try:
-        yield [f"http://{h}:{s.sockets[0].getsockname()[1]}/" for h, s in zip(hosts, servers)]
+        yield [
+            f"http://{h}:{s.sockets[0].getsockname()[1]}/"
+            for h, s in zip(hosts, servers, strict=True)
+        ]
     finally:
         for server in servers:
             server.close()
@@ -131,10 +134,22 @@ def test_1500_hosts_do_not_exhaust_a_low_file_limit() -> None:
     server = _ServerThread(_hosts(1500))
     with server.running() as urls:
         done = subprocess.run(
-            [sys.executable, "-m", "checker", "--no-config", "--format", "json", "-c", "16"]
-            + ["--retries", "0", "-"],
+            [
+                sys.executable,
+                "-m",
+                "checker",
+                "--no-config",
+                "--format",
+                "json",
+                "-c",
+                "16",
+                "--retries",
+                "0",
+                "-",
+            ],
             input="\n".join(urls).encode(),
             capture_output=True,
+            check=False,
             timeout=300,
             preexec_fn=lambda: _limit_files(200),
         )
