@@ -66,3 +66,12 @@ def test_a_malformed_cookie_file_is_exit_2_and_its_content_is_not_shown(tmp_path
     assert done.exit_code == 2
     assert "--cookie-jar" in done.stderr
     assert VALUE not in done.stderr
+
+
+def test_the_cookie_file_can_come_from_the_config_relative_to_it(tmp_path: Path) -> None:
+    _jar(tmp_path)
+    config = tmp_path / "urlcheck.toml"
+    config.write_text('cookie_jar = "cookies.txt"\n')
+    with ServerThread(login_wall_app("session", VALUE)) as server:
+        done = run_cli(["--config", str(config), "--retries", "0", server.url("/")])
+    assert done.exit_code == 0, done.stdout
