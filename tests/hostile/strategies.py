@@ -131,6 +131,28 @@ def retry_afters() -> st.SearchStrategy[str]:
     )
 
 
+def set_cookies() -> st.SearchStrategy[str]:
+    attributes = st.sampled_from(
+        [
+            "",
+            "; Path=/",
+            "; Path=",
+            "; Domain=127.0.0.1",
+            "; Domain=.invalid",
+            "; Domain=",
+            "; Max-Age=x",
+            "; Max-Age=-1",
+            "; Max-Age=99999999999999999999",
+            "; Expires=Wed, 99999999999999999999 Dec 2025 00:00:00 GMT",
+            "; Expires=x",
+            "; Secure",
+            "; HttpOnly; SameSite=None",
+        ]
+    )
+    pair = st.sampled_from(["a=1", "a=" + E, "=", "a", '"a"="b"', "a=\x00", ";;"]) | _field_text
+    return st.builds(lambda p, a: p + a, pair, attributes)
+
+
 def _gzip_of_zeros(n: int) -> bytes:
     return gzip.compress(b"\0" * n)
 
@@ -157,11 +179,7 @@ def headers() -> st.SearchStrategy[list[tuple[str, str]]]:
             st.just("Content-Encoding"),
             st.sampled_from(["gzip", "br", "deflate", "zstd", "gzip, br", "x-bogus"]),
         ),
-        st.tuples(
-            st.just("Set-Cookie"),
-            st.sampled_from(["a=1", "a=1; Domain=.invalid", "a=" + E, "=", "a=1; Max-Age=x"])
-            | _field_text,
-        ),
+        st.tuples(st.just("Set-Cookie"), set_cookies()),
         st.tuples(st.just("Connection"), st.sampled_from(["close", "keep-alive", "upgrade"])),
         st.tuples(st.sampled_from(["X-A", "Server", "Link", "Refresh"]), _field_text),
         st.tuples(st.just("X-Big"), st.sampled_from([100, 9000, 70_000]).map(lambda n: "a" * n)),

@@ -83,6 +83,18 @@ def test_generated_locations_keep_the_invariants(location: str, status: int) -> 
     _check_library(hs.Reply(data.encode(), "keep"))
 
 
+@FUZZ
+@given(cookies=st.lists(hs.set_cookies(), min_size=1, max_size=3), here=st.booleans())
+def test_generated_set_cookies_on_redirects_keep_the_invariants(
+    cookies: list[str], here: bool
+) -> None:
+    """A redirect (to the same URL or another) that sets generated cookies."""
+    location = "/same" if here else "/elsewhere"
+    lines = ["HTTP/1.1 302 Found", f"Location: {location}", "Content-Length: 0"]
+    lines += [f"Set-Cookie: {cookie}" for cookie in cookies]
+    _check_library(hs.Reply(("\r\n".join(lines) + "\r\n\r\n").encode(), "keep"))
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="needs the http branch: retry.py raises OverflowError on a Retry-After date "
