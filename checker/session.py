@@ -93,6 +93,15 @@ class IdleCappedConnector(aiohttp.TCPConnector):
         super().__init__(**kwargs)
         self._idle_cap = idle_cap
         self._idle = 0
+        # aiohttp closes only a resolver it made itself; an unclosed aiodns
+        # channel kept 4 file descriptors per session open for good.
+        self._given_resolver: aiohttp.abc.AbstractResolver | None = kwargs.get("resolver")
+
+    async def close(self, *, abort_ssl: bool = False) -> None:
+        await super().close(abort_ssl=abort_ssl)
+        if self._given_resolver is not None:
+            resolver, self._given_resolver = self._given_resolver, None
+            await resolver.close()
 
     def _release(self, key: Any, protocol: Any, *, should_close: bool = False) -> None:
         super()._release(key, protocol, should_close=should_close)

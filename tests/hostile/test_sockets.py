@@ -11,17 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import resource
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 
+from checker.api import check_sync
 from checker.models import Outcome, Target
 from checker.probe import Probe
 from checker.session import IdleCappedConnector, open_session
 from checker.settings import Settings
-from tests.hostile.servers import Behaviour, response
+from tests.hostile.servers import Behaviour, Replay, response, serving
 
 
 class KeepAlive(Behaviour):
@@ -173,3 +176,22 @@ def test_the_soft_file_limit_is_raised_to_what_the_run_needs() -> None:
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (64, 4096)),
     )
     assert done.stdout.split() == ["1000", "4096"]
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_run_leaves_no_file_descriptor_open() -> None:
+    """The library may be called many times in one process (a docs server, a
+    test suite): each run must give back every descriptor it took."""
+    with serving(Replay(response())) as server:
+        check_sync([server.url("/")], settings=Settings(retries=0))  # imports, caches
+        before = _open_fds()
+        for _ in range(3):
+            check_sync([server.url("/")], settings=Settings(retries=0))
+        # The server, in this process too, closes its side in its own time.
+        deadline = time.monotonic() + 10
+        while _open_fds() > before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _open_fds() <= before
