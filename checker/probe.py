@@ -5,9 +5,9 @@ The HTTP rules, next to the code that keeps them:
 
 * HEAD first (``--method auto``); when HEAD's final status is not accepted,
   confirm with GET, because many servers answer HEAD wrongly.
-* Never download a body: a small one is read so the connection stays alive
-  (ENGINEERING.md: an unread body forces a reconnect), anything larger is
-  dropped with the connection.
+* Never download or decode a body, nor wait for one once the status is
+  known: a body already in keeps the connection alive, one still arriving
+  is dropped with its connection (see ``_drain``).
 * Redirects are followed here, not by aiohttp, so that exactly
   ``--max-redirects`` hops are followed, the chain is recorded, and the
   user's headers (``-H``, ``--header-for`` and ``[hosts]`` ones alike) are
@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 import aiohttp
+from aiohttp import CookieJar
 from multidict import CIMultiDict
 from yarl import URL
 
@@ -41,7 +42,6 @@ from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-BODY_READ_CAP = 64 * 1024
 
 
 @dataclass(slots=True)
@@ -167,62 +167,81 @@ class Probe:
     ) -> _Reply | Failure:
         start = url
         redirects: list[str] = []
-        seen: set[URL] = set()  # filled on the first redirect: most URLs never need it
+        # (URL, cookies sent to it): a URL repeats as a loop only in the same
+        # cookie state, so a cookie wall (302 to itself with Set-Cookie, then
+        # 200) is followed. Filled on the first redirect: most URLs never need it.
+        seen: set[tuple[URL, str]] = set()
+        jar: CookieJar | None = None  # this chain's cookies, made at the first Set-Cookie
+        cookie = ""  # what the jar sends to ``url``
+        sent = headers
         while True:
             async with self._session.request(
-                method, url, headers=headers, allow_redirects=False
+                method, url, headers=sent, allow_redirects=False
             ) as resp:
                 status = resp.status
                 location = resp.headers.get("Location") if status in REDIRECT_STATUSES else None
                 retry_after = resp.headers.get("Retry-After")
-                if method != "HEAD":
-                    await _drain(resp)
+                if location is not None and (set_cookie := resp.headers.getall("Set-Cookie", ())):
+                    # unsafe: IP-address hosts get cookies too, as in a browser.
+                    jar = jar or CookieJar(unsafe=True)
+                    jar.update_cookies_from_headers(set_cookie, url)
+                _drain(resp)
             if location is None:
                 return _Reply(status, str(url), redirects, retry_after)
+            here = url
             try:
                 url = url.join(URL(location))
-            except (ValueError, TypeError) as exc:
+                text = str(url)
+            except (ValueError, TypeError, IndexError) as exc:
+                # yarl's errors on a hostile Location: ValueError, and
+                # IndexError for e.g. "http://][@".
                 return Failure(ErrorKind.BAD_REDIRECT, f"bad Location {location!r}: {exc}")
             if url.scheme not in HTTP_SCHEMES:
-                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to non-HTTP URL {str(url)!r}")
-            invalid = parse(str(url))  # e.g. http://a..b/, which would fail later as "dns"
+                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to non-HTTP URL {text!r}")
+            invalid = parse(text)  # e.g. http://a..b/, which would fail later as "dns"
             if isinstance(invalid, Failure):
-                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to {url}: {invalid.message}")
+                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to {text}: {invalid.message}")
             if not seen:
-                seen.add(start)
-            if url in seen:
-                return Failure(ErrorKind.TOO_MANY_REDIRECTS, f"redirect loop back to {url}")
+                seen.add((here, cookie))
+            if headers and url.origin() != start.origin():
+                # Never carry the user's headers, global or scoped to the host
+                # (User-Agent included), to another origin; nor back again.
+                headers = None
+            sent = headers
+            if jar is not None:
+                cookie = _cookie_header(jar, url)
+                if cookie:
+                    sent = CIMultiDict(headers or ())
+                    if mine := sent.get("Cookie"):
+                        cookie = f"{mine}; {cookie}"
+                    sent["Cookie"] = cookie
+            if (url, cookie) in seen:
+                return Failure(ErrorKind.TOO_MANY_REDIRECTS, f"redirect loop back to {text}")
             if len(redirects) >= self._settings.max_redirects:
                 return Failure(
                     ErrorKind.TOO_MANY_REDIRECTS,
                     f"more than {self._settings.max_redirects} redirects",
                 )
-            redirects.append(str(url))
-            seen.add(url)
+            redirects.append(text)
+            seen.add((url, cookie))
             if status == 303:
                 method = "GET" if method != "HEAD" else method
-            if headers and url.origin() != start.origin():
-                # Never carry the user's headers, global or scoped to the host
-                # (User-Agent included), to another origin; nor back again.
-                headers = None
 
 
-async def _drain(resp: aiohttp.ClientResponse) -> None:
-    """Read a small body so the connection can be reused; drop a large one."""
-    length = resp.content_length
-    if length is not None and length <= BODY_READ_CAP:
-        try:
-            await resp.read()
-        except aiohttp.ClientPayloadError:
-            resp.close()  # the status is what we came for; a bad body does not change it
-        return
-    read = 0
-    while read <= BODY_READ_CAP:
-        try:
-            chunk = await resp.content.readany()
-        except aiohttp.ClientPayloadError:
-            break
-        if not chunk:
-            return
-        read += len(chunk)
-    resp.close()
+def _cookie_header(jar: CookieJar, url: URL) -> str:
+    return "; ".join(
+        f"{name}={morsel.coded_value}" for name, morsel in jar.filter_cookies(url).items()
+    )
+
+
+def _drain(resp: aiohttp.ClientResponse) -> None:
+    """Pool the connection only when its reply has fully arrived.
+
+    The body is never waited for: once the status is known, a slow or endless
+    body must not turn the result into a timeout, nor hold a worker. A body
+    still on its way is dropped with its connection; one that is already in
+    (most small ones arrive with the headers) costs nothing and keeps the
+    connection for the next URL. It is never read, so never decoded.
+    """
+    if not resp.content.is_eof():
+        resp.close()
