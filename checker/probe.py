@@ -1,13 +1,19 @@
-"""Probe: check one target and return its one :class:`Result`. Never raises
-for a per-URL problem; only cancellation propagates.
+"""Probe: request one target that the gate (gate.py) let through, and return
+its one :class:`Result`. HTTP only: attempts, redirects, retries.
+
+What aiohttp and yarl raise is mapped to a result around the request
+(errors.py); anything else is a bug and propagates to the one containment
+in engine.py, which reports it as that URL's ``internal`` error. Only
+cancellation propagates past that.
 
 The HTTP rules, next to the code that keeps them:
 
 * HEAD first (``--method auto``); when HEAD's final status is not accepted,
   confirm with GET, because many servers answer HEAD wrongly.
 * Never download a body: a small one is read so the connection stays alive
-  (ENGINEERING.md: an unread body forces a reconnect), anything larger is
-  dropped with the connection.
+  (aiohttp returns a connection to the pool only once its body has been
+  read to the end, so an unread body costs a new connection), anything
+  larger is dropped with the connection.
 * Redirects are followed here, not by aiohttp, so that exactly
   ``--max-redirects`` hops are followed, the chain is recorded, and the
   user's headers (``-H``, ``--header-for`` and ``[hosts]`` ones alike) are
@@ -28,11 +34,10 @@ import aiohttp
 from multidict import CIMultiDict
 from yarl import URL
 
-from checker import localfile, retry
+from checker import retry
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
-from checker.errors import classify
-from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
+from checker.errors import MAPPED, classify
 from checker.hostlimit import HostLimiter
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
@@ -60,31 +65,26 @@ class Probe:
         session: aiohttp.ClientSession,
         settings: Settings,
         host_stats: dict[str, HostStats] | None = None,
-        ignore: IgnoreRules = (),
     ) -> None:
         self._session = session
         self._settings = settings
         self._policies = PolicyTable(settings)
         self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
         self._deadlines = Deadlines()
-        self._filter = LinkFilter(settings, ignore)
-        self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
 
-    async def __call__(self, target: Target) -> Result:
+    async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
+        """Check ``target``, whose URL the gate has parsed into ``parsed``.
+
+        Without ``parsed`` (a test calling the probe alone) the URL is parsed
+        here, and no exclusion rule is asked.
+        """
         settings = self._settings
-        url = target.url
-        reason = self._filter(url)
-        if reason is not None:
-            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
-        local = localfile.check(target)  # file: links are checked on disk, not requested
-        if local is not None:
-            return local
-        parsed = parse(url)
-        if isinstance(parsed, Failure):
-            return Result.for_target(target, Outcome.ERROR, error=parsed)
+        if parsed is None:
+            checked = parse(target.url)
+            if isinstance(checked, Failure):
+                return Result.for_target(target, Outcome.ERROR, error=checked)
+            parsed = checked
         host = parsed.raw_host or ""
-        if self._private is not None and (reason := await self._private.reason(host)):
-            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         policy = self._policies.for_host(host)
         limiter = self._limiter
         task = asyncio.current_task()  # looked up once: every attempt's deadline is on it
@@ -156,7 +156,7 @@ class Probe:
             if deadlines.stop(task) and task.uncancel() == 0:
                 return classify(TimeoutError(), timeout=timeout)
             raise  # someone else cancelled us (fail-fast, Ctrl-C)
-        except Exception as exc:  # classify() re-raises what is not a per-URL failure
+        except MAPPED as exc:  # what aiohttp and yarl raise; anything else is a bug
             return classify(exc, timeout=timeout)
         finally:
             if deadlines.stop(task):  # expired as the reply came in: the reply stands
