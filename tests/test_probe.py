@@ -215,7 +215,8 @@ async def test_a_200_mb_body_is_not_downloaded(chunked: bool, method: str) -> No
 
 
 async def test_small_bodies_are_read_so_the_connection_is_reused() -> None:
-    """An unread body forces a reconnect (ENGINEERING.md); a small one is drained."""
+    """aiohttp reuses a connection only once its body was read to the end, so
+    an unread body forces a reconnect; a small one is drained."""
     connections = 0
     requests = 0
 
