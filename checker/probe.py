@@ -9,7 +9,8 @@ cancellation propagates past that.
 The HTTP rules, next to the code that keeps them:
 
 * HEAD first (``--method auto``); when HEAD's final status is not accepted,
-  confirm with GET, because many servers answer HEAD wrongly.
+  confirm with GET, because many servers answer HEAD wrongly. Not after a
+  429 or 503: that answer goes through the retry and backoff path.
 * Never download a body: a small one is read so the connection stays alive
   (aiohttp returns a connection to the pool only once its body has been
   read to the end, so an unread body costs a new connection), anything
@@ -46,6 +47,7 @@ from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+THROTTLE_STATUSES = retry.RETRY_AFTER_STATUSES
 BODY_READ_CAP = 64 * 1024
 
 
@@ -142,6 +144,10 @@ class Probe:
             method is Method.AUTO
             and isinstance(reply, _Reply)
             and reply.status not in policy.accept
+            # A HEAD refused with 429/503 is the host asking us to slow down, not a
+            # HEAD it gets wrong: it ends the attempt, so the limiter and the retry
+            # path honour it (Retry-After, backoff) instead of a GET right after.
+            and reply.status not in THROTTLE_STATUSES
         ):
             reply = await self._request("GET", url, policy, task)
         return reply

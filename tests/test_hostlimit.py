@@ -113,6 +113,28 @@ async def test_backoff_honours_retry_after_up_to_the_cap(start: Start) -> None:
     assert stats["127.0.0.1"].max_interval_s == pytest.approx(0.3)
 
 
+async def test_a_head_refused_with_429_is_counted_and_backs_the_host_off(
+    start: Start,
+) -> None:
+    """--method auto: the HEAD's 429 used to be hidden by an immediate GET."""
+    refused = False
+
+    async def head_throttled_once(request: web.BaseRequest) -> web.StreamResponse:
+        nonlocal refused
+        if request.method == "HEAD" and not refused:
+            refused = True
+            return web.Response(status=429)
+        return web.Response(text="ok")
+
+    a = await start(head_throttled_once)
+    results, stats = await run_with_stats([a.url("/0")], retries=1, per_host=1)
+    assert [r.outcome for r in results] == [Outcome.OK]
+    assert a.methods == ["HEAD", "HEAD"]
+    host = stats["127.0.0.1"]
+    assert (host.throttled, host.requests) == (1, 2)
+    assert host.max_interval_s > 0
+
+
 # --- state stays bounded ----------------------------------------------------
 
 

@@ -120,6 +120,41 @@ async def test_head_that_fails_or_lies_is_confirmed_with_get(serve: Serve, head:
     assert server.methods == ["HEAD", "GET"]
 
 
+def _head_throttled_once(code: int, retry_after: str) -> Handler:
+    refused = False
+
+    async def handler(request: web.BaseRequest) -> web.StreamResponse:
+        nonlocal refused
+        if request.method == "HEAD" and not refused:
+            refused = True
+            return web.Response(status=code, headers={"Retry-After": retry_after})
+        return web.Response(text="ok")
+
+    return handler
+
+
+@pytest.mark.parametrize("code", [429, 503])
+async def test_head_refused_with_a_throttle_is_retried_after_the_wait_not_confirmed_at_once(
+    serve: Serve, code: int
+) -> None:
+    """The host asked us to slow down: no GET 2 ms later, but the retry path,
+    which waits as Retry-After asks (up to --max-retry-wait)."""
+    base, server = await serve(_head_throttled_once(code, "1"))
+    result = await probe_url(base + "/", retries=1, max_retry_wait=0.3)
+    assert (result.outcome, result.status, result.attempts) == (Outcome.OK, 200, 2)
+    assert server.methods == ["HEAD", "HEAD"]
+    assert server.times[1] - server.times[0] >= 0.25
+
+
+async def test_head_refused_with_a_throttle_and_no_retries_left_reports_it(
+    serve: Serve,
+) -> None:
+    base, server = await serve(status(429))
+    result = await probe_url(base + "/", retries=0)
+    assert (result.outcome, result.status, result.attempts) == (Outcome.BROKEN, 429, 1)
+    assert server.methods == ["HEAD"]
+
+
 async def test_really_broken_url_is_broken_after_get(serve: Serve) -> None:
     base, server = await serve(status(404))
     result = await probe_url(base + "/gone")
