@@ -60,7 +60,8 @@ class _Reply:
 
 
 class Probe:
-    """Callable that checks one target; shared by every worker of a run."""
+    """Callable that requests one target the gate let through; shared by every
+    worker of a run."""
 
     def __init__(
         self,
