@@ -1,10 +1,16 @@
-"""Probe: check one target and return its one :class:`Result`. Never raises
-for a per-URL problem; only cancellation propagates.
+"""Probe: request one target that the gate (gate.py) let through, and return
+its one :class:`Result`. HTTP only: attempts, redirects, retries.
+
+What aiohttp and yarl raise is mapped to a result around the request
+(errors.py); anything else is a bug and propagates to the one containment
+in engine.py, which reports it as that URL's ``internal`` error. Only
+cancellation propagates past that.
 
 The HTTP rules, next to the code that keeps them:
 
 * HEAD first (``--method auto``); when HEAD's final status is not accepted,
-  confirm with GET, because many servers answer HEAD wrongly.
+  confirm with GET, because many servers answer HEAD wrongly. Not after a
+  429 or 503: that answer goes through the retry and backoff path.
 * Never download or decode a body, nor wait for one once the status is
   known: a body already in keeps the connection alive, one still arriving
   is dropped with its connection (see ``_drain``).
@@ -29,11 +35,10 @@ from aiohttp import CookieJar
 from multidict import CIMultiDict
 from yarl import URL
 
-from checker import localfile, retry
+from checker import retry
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
-from checker.errors import classify
-from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
+from checker.errors import MAPPED, classify
 from checker.hostlimit import HostLimiter
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
@@ -42,6 +47,7 @@ from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+THROTTLE_STATUSES = retry.RETRY_AFTER_STATUSES
 
 
 @dataclass(slots=True)
@@ -53,38 +59,34 @@ class _Reply:
 
 
 class Probe:
-    """Callable that checks one target; shared by every worker of a run."""
+    """Callable that requests one target the gate let through; shared by every
+    worker of a run."""
 
     def __init__(
         self,
         session: aiohttp.ClientSession,
         settings: Settings,
         host_stats: dict[str, HostStats] | None = None,
-        ignore: IgnoreRules = (),
     ) -> None:
         self._session = session
         self._settings = settings
         self._policies = PolicyTable(settings)
         self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
         self._deadlines = Deadlines()
-        self._filter = LinkFilter(settings, ignore)
-        self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
 
-    async def __call__(self, target: Target) -> Result:
+    async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
+        """Check ``target``, whose URL the gate has parsed into ``parsed``.
+
+        Without ``parsed`` (a test calling the probe alone) the URL is parsed
+        here, and no exclusion rule is asked.
+        """
         settings = self._settings
-        url = target.url
-        reason = self._filter(url)
-        if reason is not None:
-            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
-        local = localfile.check(target)  # file: links are checked on disk, not requested
-        if local is not None:
-            return local
-        parsed = parse(url)
-        if isinstance(parsed, Failure):
-            return Result.for_target(target, Outcome.ERROR, error=parsed)
+        if parsed is None:
+            checked = parse(target.url)
+            if isinstance(checked, Failure):
+                return Result.for_target(target, Outcome.ERROR, error=checked)
+            parsed = checked
         host = parsed.raw_host or ""
-        if self._private is not None and (reason := await self._private.reason(host)):
-            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         policy = self._policies.for_host(host)
         limiter = self._limiter
         task = asyncio.current_task()  # looked up once: every attempt's deadline is on it
@@ -142,6 +144,10 @@ class Probe:
             method is Method.AUTO
             and isinstance(reply, _Reply)
             and reply.status not in policy.accept
+            # A HEAD refused with 429/503 is the host asking us to slow down, not a
+            # HEAD it gets wrong: it ends the attempt, so the limiter and the retry
+            # path honour it (Retry-After, backoff) instead of a GET right after.
+            and reply.status not in THROTTLE_STATUSES
         ):
             reply = await self._request("GET", url, policy, task)
         return reply
@@ -156,7 +162,7 @@ class Probe:
             if deadlines.stop(task) and task.uncancel() == 0:
                 return classify(TimeoutError(), timeout=timeout)
             raise  # someone else cancelled us (fail-fast, Ctrl-C)
-        except Exception as exc:  # classify() re-raises what is not a per-URL failure
+        except MAPPED as exc:  # what aiohttp and yarl raise; anything else is a bug
             return classify(exc, timeout=timeout)
         finally:
             if deadlines.stop(task):  # expired as the reply came in: the reply stands
@@ -166,6 +172,7 @@ class Probe:
         self, method: str, url: URL, headers: CIMultiDict[str] | None
     ) -> _Reply | Failure:
         start = url
+        max_redirects = self._settings.max_redirects
         redirects: list[str] = []
         # (URL, cookies sent to it): a URL repeats as a loop only in the same
         # cookie state, so a cookie wall (302 to itself with Set-Cookie, then
@@ -186,7 +193,8 @@ class Probe:
                     jar = jar or CookieJar(unsafe=True)
                     jar.update_cookies_from_headers(set_cookie, url)
                 _drain(resp)
-            if location is None:
+            if location is None or not max_redirects:
+                # --max-redirects 0 follows none: the 3xx is the answer, judged by --accept.
                 return _Reply(status, str(url), redirects, retry_after)
             here = url
             try:
@@ -217,10 +225,10 @@ class Probe:
                     sent["Cookie"] = cookie
             if (url, cookie) in seen:
                 return Failure(ErrorKind.TOO_MANY_REDIRECTS, f"redirect loop back to {text}")
-            if len(redirects) >= self._settings.max_redirects:
+            if len(redirects) >= max_redirects:
                 return Failure(
                     ErrorKind.TOO_MANY_REDIRECTS,
-                    f"more than {self._settings.max_redirects} redirects",
+                    f"more than {max_redirects} redirects",
                 )
             redirects.append(text)
             seen.add((url, cookie))

@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -95,12 +94,6 @@ def test_generated_set_cookies_on_redirects_keep_the_invariants(
     _check_library(hs.Reply(("\r\n".join(lines) + "\r\n\r\n").encode(), "keep"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the http branch: retry.py raises OverflowError on a Retry-After date "
-    "with a huge day (issue 8). Containment alone makes it an internal result, which "
-    "this test rejects too: retry.py must parse it.",
-)
 @FUZZ
 @example(retry_after="Wed, 99999999999999999999 Dec 2025 00:00:00 GMT", status=429)
 @given(retry_after=hs.retry_afters(), status=st.sampled_from([429, 503]))
