@@ -161,6 +161,14 @@ def urlcheck(
             "json, a table on stderr otherwise.",
         ),
     ] = False,
+    cookie_jar: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Send the cookies of this Netscape cookie file (as curl and lychee "
+            "write it) wherever their domain and path match.",
+        ),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(

@@ -2,8 +2,9 @@
 gap between the starts of its requests, and an adaptive backoff.
 
 Enforced here rather than with aiohttp's ``limit_per_host`` because a request
-queued inside the connector is already under its timeout (ENGINEERING.md): a
-slow host would turn our waiting into false ``timeout`` results. A slot is
+queued inside the connector is already under its timeout (aiohttp starts the
+request's timeout before it waits for a connection): a slow host would turn
+our waiting into false ``timeout`` results. A slot is
 taken, and any gap waited out, *before* the attempt's clock starts.
 
 Backoff: a 429 or 503 doubles the host's gap (starting from

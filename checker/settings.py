@@ -234,6 +234,11 @@ class Settings(BaseModel):
     hosts: dict[str, HostPolicy] = {}
     header_for: tuple[tuple[str, Header], ...] = ()
     host_stats: bool = False
+    cookie_jar: Path | None = Field(
+        default=None,
+        description="Send the cookies of this Netscape cookie file (as curl and lychee "
+        "write it) wherever their domain and path match.",
+    )
     # Document sources, link resolution and filters
     default_format: SourceFormat = SourceFormat.URLLIST
     hidden: bool = False
@@ -320,6 +325,15 @@ class Settings(BaseModel):
             hosts[pattern] = policy
         return hosts
 
+    @field_validator("cookie_jar")
+    @classmethod
+    def _cookie_jar(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from checker import cookies
+
+            cookies.read(value)  # CookieFileError (a ValueError) names what is wrong
+        return value
+
     @field_validator("header_for", mode="before")
     @classmethod
     def _header_for(cls, value: Any) -> Any:
@@ -394,7 +408,10 @@ class Settings(BaseModel):
             *(h for _, h in self.header_for),
             *(h for policy in self.hosts.values() for h in policy.headers),
         )
-        return tuple(h.value.get_secret_value() for h in every if h.value)
+        from checker import cookies
+
+        values = tuple(h.value.get_secret_value() for h in every if h.value)
+        return values + cookies.values(self.cookie_jar)
 
 
 def _scoped_header(text: str) -> tuple[str, Header]:

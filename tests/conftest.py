@@ -183,16 +183,17 @@ def cli() -> Callable[..., CliResult]:
 
 
 async def probe_url(url: str, settings: Settings | None = None, **options: object) -> Result:
-    """Check one URL with the real probe and session; ``options`` are Settings fields.
+    """Check one URL as a run does (gate, probe, containment) over the real
+    session; ``options`` are Settings fields.
 
     Retries default to 0 here so that a test opts into them explicitly.
     """
-    from checker.probe import Probe
+    from checker.engine import check_for
     from checker.session import open_session
 
     settings = settings or Settings.model_validate({"retries": 0, **options})
     async with open_session(settings) as session:
-        return await Probe(session, settings)(Target(0, url, ()))
+        return await check_for(session, settings)(Target(0, url, ()))
 
 
 RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]

@@ -1,112 +1,21 @@
-"""Per-host policy on real servers: scoped headers, pacing, adaptive backoff.
-
-Two hosts are two loopback addresses, 127.0.0.1 and 127.0.0.2 (all of
-127/8 is loopback on Linux); two ports on one address are two origins of one
-host. Gaps are measured by each server's own timestamps, and only ever
-bounded from below.
+"""Per-host policy on real servers: scoped headers, methods, accepted
+statuses, timeouts and concurrency per host (hostpolicy.py). The pacing and
+backoff the limiter adds are in test_hostlimit.py; the servers in hosts.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import pytest
 from aiohttp import web
-from aiohttp.test_utils import RawTestServer
 
-from checker import hostlimit
-from checker.api import build_index, check
-from checker.engine import Run
-from checker.hostlimit import HostLimiter
 from checker.hostpolicy import PolicyTable
-from checker.hoststats import HostStats
-from checker.models import ErrorKind, Outcome, Result
+from checker.models import ErrorKind, Outcome
 from checker.settings import Settings
 from tests.conftest import ServerThread, run_cli
-
-Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
-# Server-side gaps may come out shorter than the client's by the jitter of
-# the loopback round trip; this is the slack allowed for it.
-SLACK = 0.05
-
-
-class Host:
-    """A server that records what it saw: path, headers, arrival time, concurrency."""
-
-    def __init__(self, handler: Handler | None = None) -> None:
-        self.handler = handler or _ok
-        self.base = ""
-        self.paths: list[str] = []
-        self.methods: list[str] = []
-        self.headers: list[dict[str, str]] = []
-        self.times: list[float] = []
-        self.in_flight = 0
-        self.max_in_flight = 0
-
-    async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
-        self.paths.append(request.path)
-        self.methods.append(request.method)
-        self.headers.append(dict(request.headers))
-        self.times.append(time.monotonic())
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            return await self.handler(request)
-        finally:
-            self.in_flight -= 1
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def gaps(self) -> list[float]:
-        return [b - a for a, b in zip(self.times, self.times[1:], strict=False)]
-
-    def saw(self, name: str) -> list[str | None]:
-        return [h.get(name) for h in self.headers]
-
-
-async def _ok(request: web.BaseRequest) -> web.StreamResponse:
-    return web.Response(text="ok")
-
-
-Start = Callable[..., Awaitable[Host]]
-
-
-@pytest.fixture
-async def start() -> AsyncIterator[Start]:
-    servers: list[RawTestServer] = []
-
-    async def go(handler: Handler | None = None, address: str = "127.0.0.1") -> Host:
-        host = Host(handler)
-        server = RawTestServer(host, host=address)
-        await server.start_server()
-        servers.append(server)
-        host.base = str(server.make_url("")).rstrip("/")
-        return host
-
-    yield go
-    for server in servers:
-        await server.close()
-
-
-async def run(urls: list[str], **options: Any) -> dict[str, Result]:
-    options.setdefault("retries", 0)
-    return {r.url: r async for r in check(urls, settings=Settings(**options))}
-
-
-async def run_with_stats(
-    urls: list[str], **options: Any
-) -> tuple[list[Result], dict[str, HostStats]]:
-    with build_index(urls) as index:
-        engine = Run(Settings(host_stats=True, **options), index)
-        results = [r async for r in engine.results()]
-    assert engine.host_stats is not None
-    return results, engine.host_stats
-
+from tests.hosts import Host, Start, run, start_fixture  # noqa: F401 - the start fixture
 
 # --- header scoping ---------------------------------------------------------
 
@@ -365,122 +274,6 @@ def test_secrets_include_scoped_header_values() -> None:
     )
     assert {"table-secret", "cli-secret"} <= set(settings.secrets)
     assert "table-secret" not in repr(settings)
-
-
-# --- request interval and adaptive backoff ----------------------------------
-
-
-async def test_request_interval_spaces_requests_to_that_host(start: Start) -> None:
-    a = await start()
-    await run(
-        [a.url(f"/{i}") for i in range(4)],
-        method="get",
-        hosts={"127.0.0.1": {"request_interval": 0.2, "concurrency": 4}},
-    )
-    assert len(a.times) == 4
-    assert min(a.gaps()) >= 0.2 - SLACK
-
-
-async def test_waiting_for_the_interval_is_not_under_the_timeout(start: Start) -> None:
-    """With a gap longer than the timeout, every request still has its full timeout."""
-    a = await start()
-    results = await run(
-        [a.url(f"/{i}") for i in range(3)],
-        method="get",
-        timeout=0.15,
-        hosts={"127.0.0.1": {"request_interval": 0.3}},
-    )
-    assert [r.outcome for r in results.values()] == [Outcome.OK] * 3
-    assert min(a.gaps()) >= 0.3 - SLACK
-
-
-def _throttle_first(count: int, status: int = 429, retry_after: str | None = None) -> Handler:
-    answered = 0
-
-    async def handler(request: web.BaseRequest) -> web.StreamResponse:
-        nonlocal answered
-        answered += 1
-        if answered <= count:
-            headers = {"Retry-After": retry_after} if retry_after else None
-            return web.Response(status=status, headers=headers)
-        return web.Response(text="ok")
-
-    return handler
-
-
-async def test_429_doubles_the_gap_and_success_relaxes_it_to_the_floor(start: Start) -> None:
-    a = await start(_throttle_first(1))
-    results, stats = await run_with_stats(
-        [a.url(f"/{i}") for i in range(3)],
-        method="get",
-        retries=1,
-        hosts={"127.0.0.1": {"request_interval": 0.2, "concurrency": 1}},
-    )
-    assert [r.outcome for r in results] == [Outcome.OK] * 3
-    gaps = a.gaps()
-    assert gaps[0] >= 0.4 - SLACK  # doubled after the 429
-    assert min(gaps[1:]) >= 0.2 - SLACK  # relaxed, never below the floor
-    host = stats["127.0.0.1"]
-    assert (host.throttled, host.requests) == (1, 4)
-    assert host.max_interval_s == pytest.approx(0.4)
-    assert host.interval_s == pytest.approx(0.2)
-
-
-async def test_503_backs_off_a_host_without_an_interval_and_relaxes_to_zero(
-    start: Start, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(hostlimit, "BACKOFF_START", 0.2)
-    a = await start(_throttle_first(2, status=503))
-    results, stats = await run_with_stats(
-        [a.url(f"/{i}") for i in range(2)] + [a.url("/later")],
-        method="get",
-        retries=2,
-        per_host=1,
-    )
-    assert all(r.outcome is Outcome.OK for r in results)
-    gaps = a.gaps()
-    assert gaps[0] >= 0.2 - SLACK
-    assert gaps[1] >= 0.4 - SLACK
-    host = stats["127.0.0.1"]
-    assert host.max_interval_s == pytest.approx(0.4)
-    assert host.interval_s == 0  # 0.4 → 0.2 → below BACKOFF_START: back to none
-
-
-async def test_backoff_honours_retry_after_up_to_the_cap(start: Start) -> None:
-    a = await start(_throttle_first(1, retry_after="5"))
-    _, stats = await run_with_stats(
-        [a.url("/0"), a.url("/1")],
-        method="get",
-        retries=1,
-        max_retry_wait=0.3,
-        hosts={"127.0.0.1": {"request_interval": 0.1, "concurrency": 1}},
-    )
-    assert a.gaps()[0] >= 0.3 - SLACK
-    assert stats["127.0.0.1"].max_interval_s == pytest.approx(0.3)
-
-
-# --- state stays bounded ----------------------------------------------------
-
-
-async def test_unpaced_hosts_are_forgotten_and_paced_ones_swept(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A host with no gap to keep is dropped when idle; one with a gap is kept
-    until a sweep finds its gap over, so memory does not grow with the input."""
-    monkeypatch.setattr(hostlimit, "_SWEEP_MIN", 4)
-    limiter = HostLimiter(per_host=2)
-    for i in range(10):
-        async with limiter.slot(f"h{i}.example"):
-            pass
-    assert len(limiter) == 0
-    async with limiter.slot("paced.example", interval=0.001):
-        pass
-    assert len(limiter) == 1
-    for i in range(10):
-        await asyncio.sleep(0.002)
-        async with limiter.slot(f"p{i}.example", interval=0.001):
-            pass
-    assert len(limiter) <= 4
 
 
 # --- --host-stats through the CLI --------------------------------------------

@@ -2,8 +2,8 @@
 
 This keeps ``asyncio.as_completed``'s contract (completion order, each result
 as soon as it is known) without its cost: ``as_completed`` turns every
-awaitable into a task up front (ENGINEERING.md: ~1.3 KB per URL, 1.3 GB for
-1M), and cannot be fed more work once started. Instead ``concurrency``
+awaitable into a task up front (a task costs about 1.3 KB, so 1.3 GB for
+a million URLs), and cannot be fed more work once started. Instead ``concurrency``
 workers pull from one shared iterator and hand each result over a
 queue, the pattern measured fastest (0.11 s per 100k jobs, flat memory).
 """

@@ -2,8 +2,9 @@
 
 At most ``concurrency`` checks are tasks at any time; each time ``wait``
 returns, the finished ones are reported and the window is refilled from the
-iterator. ``wait`` costs O(window) per call (ENGINEERING.md), which is why
-the window is the concurrency and never the input.
+iterator. ``wait`` costs O(window) per call (it adds and removes a done
+callback on every pending task), which is why the window is the concurrency
+and never the input.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 ``concurrency`` workers pull from one shared iterator; a worker that meets a
 broken or errored URL reports it and raises. ``asyncio.wait(FIRST_EXCEPTION)``
-on the workers returns at that moment with the others still running, and,
-as ENGINEERING.md warns, cancelling them is our job. Results that finished
+on the workers returns at that moment with the others still running (wait
+never cancels what it waits on), so cancelling them is our job. Results that finished
 before the stop are still reported; everything else is reported as
 ``cancelled`` by the engine, and the run exits 1.
 """

@@ -29,7 +29,8 @@ async def run(
             wakeup.set()
 
     # Kept apart from the gather: when one worker fails, gather() completes
-    # with the others still running (ENGINEERING.md), and they must be stopped.
+    # with the others still running (gather cancels nothing when one of its
+    # children raises), and they must be stopped.
     workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
     everyone = asyncio.gather(*workers)
     everyone.add_done_callback(lambda _: wakeup.set())
