@@ -3,8 +3,9 @@
 A document is fetched with the run's aiohttp session (checker/session.py),
 so the run's connector limit, TLS and proxy rules apply, and every hop of
 it, redirects included, passes the run's exclusion rules first
-(checker/filters.py: ``--exclude``/``--include``, ``.urlcheckignore`` when
-the caller read it, ``--scheme``, and both halves of ``--exclude-private``).
+(checker/gate.py: ``--exclude``/``--include``, ``.urlcheckignore`` when
+the caller read it, ``--scheme``, the offline URL checks, and both halves of
+``--exclude-private``).
 Only ``http``/``https`` is ever fetched: a remote sitemap naming
 ``file:///etc/passwd`` cannot make urlcheck open a local file.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import re
 import tempfile
 import threading
 import zlib
@@ -35,7 +37,9 @@ from typing import TYPE_CHECKING, BinaryIO
 import aiohttp
 from yarl import URL
 
-from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
+from checker.filters import IgnoreRules
+from checker.gate import Gate
+from checker.models import Result, Target
 from checker.session import open_session
 from checker.sources.interface import SourceError
 
@@ -49,6 +53,7 @@ _CHUNK = 1 << 16
 _SPOOL = 1 << 20  # bodies past 1 MB go to a temporary file, not memory
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _HTTP = frozenset({"http", "https"})
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")  # anchored by match(): linear
 
 
 class FetchError(SourceError):
@@ -61,26 +66,24 @@ class FetchError(SourceError):
 
 
 class _Gate:
-    """The exclusion rules, asked of every hop before it is requested."""
+    """The run's gate (checker/gate.py), asked of every hop before it is
+    requested, behind one rule of its own: only http and https are fetched
+    (the run's gate checks a ``file:`` link on disk; a fetch never reads one)."""
 
     def __init__(self, settings: Settings, ignore: IgnoreRules) -> None:
-        self._filter = LinkFilter(settings, ignore)
-        self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
+        self._gate = Gate(settings, ignore)
 
     async def refuse(self, url: str) -> str | None:
-        try:
-            parsed = URL(url)
-            scheme, host = parsed.scheme, parsed.raw_host
-        except (ValueError, IndexError, UnicodeError):  # yarl raises IndexError for "http://][@"
-            return "not a valid URL"
-        if scheme not in _HTTP:
-            return f"only http and https are fetched, not {scheme or 'a URL without a scheme'}"
-        if not host:
-            return "the URL has no host"
-        reason = self._filter(url)
-        if reason is None and self._private is not None:
-            reason = await self._private.reason(host)
-        return None if reason is None else f"excluded: {reason}"
+        scheme = _SCHEME.match(url)
+        if scheme is None or scheme[1].lower() not in _HTTP:
+            named = scheme[1].lower() if scheme else "a URL without a scheme"
+            return f"only http and https are fetched, not {named}"
+        verdict = await self._gate(Target(0, url, ()))
+        if not isinstance(verdict, Result):
+            return None
+        if verdict.reason is not None:
+            return f"excluded: {verdict.reason}"
+        return verdict.error.message if verdict.error is not None else "not requested"
 
 
 async def download(
