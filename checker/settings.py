@@ -248,6 +248,38 @@ class Settings(BaseModel):
     root_dir: Path | None = None
     remap: tuple[Remap, ...] = ()
     sitemap: tuple[str, ...] = ()
+    max_sitemaps: Annotated[
+        int,
+        Field(
+            ge=1,
+            description="Sitemaps fetched in one run, those an index names included; "
+            "past it the rest are not followed, and a warning says so.",
+        ),
+    ] = 1000
+    files_from: Annotated[
+        str | None,
+        Field(
+            description="Read input paths from this file, one per line, '-' for stdin "
+            "(git diff --name-only | urlcheck --files-from -); they are read as a walk's "
+            "files are, and a listed path that is gone is skipped with a warning.",
+        ),
+    ] = None
+    allow_empty: Annotated[
+        bool,
+        Field(
+            description="Accept sources holding no link at all (exit 0); without it such "
+            "a run exits 2, not a green run that checked nothing.",
+        ),
+    ] = False
+    fetch_timeout: Annotated[
+        float,
+        Field(
+            gt=0,
+            allow_inf_nan=False,
+            description="Seconds one fetched document (a sitemap) may take in all, "
+            "however slowly it is sent.",
+        ),
+    ] = 60.0
     scheme: tuple[str, ...] = ()
     exclude_private: bool = False
     dump: bool = False
