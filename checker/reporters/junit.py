@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
+from typing import TextIO
 
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import is_file, occurrences, reason, rule_id
 from checker.reporters.interface import Reporter
+from checker.reporters.neutral import xml_safe
 
 # Characters XML 1.0 cannot carry at all, not even as character references.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -89,7 +91,8 @@ def document(results: list[Result], summary: Summary) -> ET.Element:
 
 
 class JunitReporter(Reporter):
-    def start(self, total: int) -> None:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
         self._results: list[Result] = []
 
     def add(self, result: Result) -> None:
@@ -98,6 +101,8 @@ class JunitReporter(Reporter):
     def finish(self, summary: Summary) -> None:
         root = document(self._results, summary)
         ET.indent(root)
-        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        self.out.write(ET.tostring(root, encoding="unicode") + "\n")
-        self.out.flush()
+        self._out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        # ElementTree writes "\x1b" and other C0 controls as they are (they
+        # are replaced by _xml); "##[" becomes a character reference.
+        self._out.write(xml_safe(ET.tostring(root, encoding="unicode")) + "\n")
+        self._out.flush()
