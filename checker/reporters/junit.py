@@ -17,7 +17,6 @@ end, because each suite opens with its counts.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 from typing import TextIO
@@ -26,13 +25,13 @@ from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import is_file, occurrences, reason, rule_id
 from checker.reporters.interface import Reporter
 from checker.reporters.neutral import xml_safe
-
-# Characters XML 1.0 cannot carry at all, not even as character references.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+from checker.reporters.plain import escape
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Printable: the characters XML 1.0 cannot carry at all (not even as
+    references), terminal escapes and C1 controls are shown as escapes."""
+    return escape(text, keep="\t\n\r")
 
 
 def _seconds(result: Result) -> str:

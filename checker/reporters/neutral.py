@@ -17,9 +17,13 @@ from __future__ import annotations
 import re
 
 ZWSP = "\u200b"
-# Every runner-parsed form: "##[" anywhere, "::" at the start of the text
-# (the text may begin a line, after the indentation the runner trims).
-_COMMANDS = re.compile(r"##\[|^(\s*)::")
+# Every runner-parsed form: "##[" anywhere, "::" at the start of a line (the
+# text may begin one, after the indentation the runner trims; the runner ends
+# a line at CR as well as LF, as .NET's ReadLine does).
+_COMMANDS = re.compile(r"##\[|(?:^|(?<=[\r\n]))([^\S\r\n]*)::")
+_XML_COMMANDS = re.compile(r"(?:^|(?<=[\r\n]))([^\S\r\n]*)::", re.MULTILINE)
+# C1 controls (CSI is \x9b) and DEL: JSON may carry them raw, a terminal acts on them.
+_JSON_CONTROLS = re.compile("[\x7f-\x9f]")
 # A mention is "@" then a letter or digit (GitHub user and team names).
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 
@@ -40,12 +44,24 @@ def neutralise(text: str, mentions: bool = True) -> str:
 
 
 def json_safe(text: str) -> str:
-    """Serialised JSON with no ``##[`` in it, losslessly: ``#`` may be written
-    ``\\u0023`` inside a JSON string, and ``##[`` occurs only inside strings."""
-    return text.replace("##[", "#\\u0023[") if "##[" in text else text
+    """Serialised JSON with no ``##[`` and no raw C1 control in it, losslessly:
+    inside a JSON string any character may be a ``\\u`` escape, and these
+    occur only inside strings. (JSON escapes line breaks itself.)"""
+    if "##[" in text:
+        text = text.replace("##[", "#\\u0023[")
+    return _JSON_CONTROLS.sub(_unicode_escape, text)
+
+
+def _unicode_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def xml_safe(text: str) -> str:
-    """Serialised XML or HTML with no ``##[`` in it, losslessly (a character
-    reference); ``##[`` occurs only in text and attribute values."""
-    return text.replace("##[", "#&#35;[") if "##[" in text else text
+    """Serialised XML or HTML that starts no workflow command, losslessly
+    (character references): ``##[`` and a line starting with ``::`` occur
+    only in text and attribute values, where a reference means the same."""
+    if "##[" in text:
+        text = text.replace("##[", "#&#35;[")
+    if "::" in text:
+        text = _XML_COMMANDS.sub(r"\1&#58;:", text)
+    return text
