@@ -84,6 +84,10 @@ class Masker:
     def __init__(self, secret_forms: tuple[str, ...] = ()) -> None:
         self.forms = secret_forms
         self._pattern = _pattern(secret_forms)
+        # For the quick check: ASCII text matches ASCII forms, case aside, exactly
+        # when its lower-case holds theirs (a substring search, not a regex).
+        ascii_forms = all(f.isascii() for f in secret_forms)
+        self._lower = tuple(f.lower() for f in secret_forms) if ascii_forms else None
 
     @classmethod
     def of(cls, secrets: Iterable[str]) -> Masker:
@@ -100,6 +104,8 @@ class Masker:
 
     def result(self, result: Result) -> Result:
         """Mask every text field of ``result``, in place."""
+        if not self._may_hold_secrets(result):
+            return result  # the common case, at the cost of one scan
         passwords = tuple(_passwords(result))
         extra = _pattern(forms(passwords)) if passwords else None
         mask = self.text
@@ -116,6 +122,29 @@ class Masker:
             for s in result.sources
         )
         return result
+
+
+    def _may_hold_secrets(self, result: Result) -> bool:
+        error = result.error
+        text = "\n".join(
+            (
+                result.url,
+                result.final_url or "",
+                *result.redirects,
+                "" if error is None else error.message,
+                result.reason or "",
+                *(s.path for s in result.sources),
+            )
+        )
+        # A userinfo password needs an "@"; anything else is one of the forms.
+        if "@" in text:
+            return True
+        if self._pattern is None:
+            return False
+        if self._lower is not None and text.isascii():
+            low = text.lower()
+            return any(form in low for form in self._lower)
+        return self._pattern.search(text) is not None
 
 
 def _pattern(found: tuple[str, ...]) -> re.Pattern[str] | None:

@@ -49,6 +49,8 @@ def json_safe(text: str) -> str:
     occur only inside strings. (JSON escapes line breaks itself.)"""
     if "##[" in text:
         text = text.replace("##[", "#\\u0023[")
+    if text.isascii() and "\x7f" not in text:  # isascii is O(1): the common case
+        return text
     return _JSON_CONTROLS.sub(_unicode_escape, text)
 
 
