@@ -123,7 +123,6 @@ class Masker:
         )
         return result
 
-
     def _may_hold_secrets(self, result: Result) -> bool:
         error = result.error
         text = "\n".join(
