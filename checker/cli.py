@@ -19,6 +19,7 @@ import typer
 
 from checker._version import __version__
 from checker.choices import Format, Method, SchemaName, SourceFormat, StrategyName
+from checker.output import ReportWriteError
 
 if TYPE_CHECKING:
     from checker.filters import IgnoreRules
@@ -402,12 +403,7 @@ async def _check(
         await results.aclose()
     if run.host_stats is not None:
         reporter.host_stats(run.host_stats)
-    reporter.finish(run.summary)
-    if run.host_stats is not None and settings.format is not Format.JSON:
-        from checker.hoststats import table
-
-        # On stderr, after the report: stdout stays the same report as without it.
-        sys.stderr.write(table(run.host_stats) + "\n")
+    reporter.finish(run.summary)  # with --host-stats, checker.reporting adds the table
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if run.summary.failed else EXIT_OK
@@ -458,6 +454,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except BrokenPipeError:
         _silence_stdout()
         code = EXIT_BROKEN_PIPE
+    except ReportWriteError as exc:  # the run started; the report could not be written
+        _fail(str(exc), 3)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 

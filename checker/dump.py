@@ -10,17 +10,27 @@ applies only its literal half.
 * ``--format jsonl``: one ``{"url", "sources", "reason"}`` per line;
 * ``--format json``: a list of them;
 * any other format: one readable line per URL.
+
+Like every report, a dump masks secrets (checker/redact.py), shows control
+characters as escapes, writes ``##[`` so that it is no workflow command
+(checker/reporters/neutral.py), and inside GitHub Actions neutralises the
+readable lines too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Mapping
 from typing import Any, TextIO
 
+from checker import github_actions
 from checker.choices import Format
 from checker.filters import IgnoreRules, LinkFilter
 from checker.models import Source
+from checker.redact import Masker
+from checker.reporters.neutral import json_safe, neutralise
 from checker.reporters.plain import escape
 from checker.settings import Settings
 from checker.targets import TargetIndex
@@ -31,9 +41,12 @@ def dump(
     index: TargetIndex,
     out: TextIO,
     ignore: IgnoreRules = (),
+    environ: Mapping[str, str] | None = None,
 ) -> int:
     """Write the dump; the exit code is 0 (nothing was checked, nothing failed)."""
     excluded_by = LinkFilter(settings, ignore)
+    masker = Masker.of(settings.secrets)
+    actions = github_actions.active(os.environ if environ is None else environ)
     fmt = settings.format
     excluded = 0
     if fmt is Format.JSON:
@@ -41,14 +54,15 @@ def dump(
     for n, target in enumerate(index):
         reason = excluded_by(target.url)
         excluded += reason is not None
+        entry = masked_entry(masker, target.url, target.sources, reason)
         if fmt is Format.JSON or fmt is Format.JSONL:
-            entry = _dumps(entry_of(target.url, target.sources, reason))
+            text = _dumps(entry)
             if fmt is Format.JSON:
-                out.write(("\n  " if n == 0 else ",\n  ") + entry)
+                out.write(("\n  " if n == 0 else ",\n  ") + text)
             else:
-                out.write(entry + "\n")
+                out.write(text + "\n")
         else:
-            out.write(_line(target.url, target.sources, reason) + "\n")
+            out.write(_line(entry, actions) + "\n")
     if fmt is Format.JSON:
         out.write("\n]\n" if len(index) else "]\n")
     out.flush()
@@ -63,16 +77,31 @@ def entry_of(url: str, sources: tuple[Source, ...], reason: str | None) -> dict[
     return {"url": url, "sources": [s.to_dict() for s in sources], "reason": reason}
 
 
-def _line(url: str, sources: tuple[Source, ...], reason: str | None) -> str:
-    places = ", ".join(_place(s) for s in sources)
-    line = f"{escape(url)}  {escape(places)}"
-    return line if reason is None else f"{line}  (excluded: {reason})"
+def masked_entry(
+    masker: Masker, url: str, sources: tuple[Source, ...], reason: str | None
+) -> dict[str, Any]:
+    """:func:`entry_of` with every secret masked, in every field."""
+    entry = entry_of(masker.text(url), sources, None if reason is None else masker.text(reason))
+    for source in entry["sources"]:
+        source["path"] = masker.text(source["path"])
+    return entry
 
 
-def _place(source: Source) -> str:
-    column = "" if source.column is None else f":{source.column}"
-    return f"{source.path}:{source.line}{column}"
+def _line(entry: dict[str, Any], actions: bool) -> str:
+    def safe(text: str) -> str:
+        text = escape(text)
+        return neutralise(text, mentions=False) if actions else text
+
+    places = ", ".join(_place(s) for s in entry["sources"])
+    line = f"{safe(entry['url'])}  {safe(places)}"
+    reason = entry["reason"]
+    return line if reason is None else f"{line}  (excluded: {safe(reason)})"
+
+
+def _place(source: dict[str, Any]) -> str:
+    column = "" if source.get("column") is None else f":{source['column']}"
+    return f"{source['path']}:{source['line']}{column}"
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json_safe(json.dumps(value, ensure_ascii=False))

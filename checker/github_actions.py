@@ -18,9 +18,8 @@ from typing import TextIO
 from checker.choices import Format
 from checker.models import Result, Summary
 from checker.reporters.github import GithubReporter
-from checker.reporters.interface import Reporter
+from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.markdown import MarkdownReport
-from checker.settings import Settings
 
 # GitHub refuses a step summary over 1 MiB, and then shows none of it.
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -45,10 +44,10 @@ class StepSummaryReporter(Reporter):
     """Appends the Markdown report to the step summary file, as GitHub expects
     (several steps, or several runs in one step, share it)."""
 
-    def __init__(self, path: str, err: TextIO, settings: Settings) -> None:
-        super().__init__(err, err, settings)
+    def __init__(self, path: str, err: TextIO, options: ReportOptions) -> None:
         self.path = path
-        self._report = MarkdownReport(verbose=settings.verbose)
+        self._err = err
+        self._report = MarkdownReport(verbose=options.verbose)
 
     def add(self, result: Result) -> None:
         self._report.add(result)
@@ -59,23 +58,22 @@ class StepSummaryReporter(Reporter):
                 summary_file.write(fit(self._report.render(summary)))
         except OSError as exc:
             # The environment asked for it, not the user: a warning, not a failed run.
-            self.err.write(
+            self._err.write(
                 f"urlcheck: warning: cannot write the job summary {self.path!r}: "
                 f"{exc.strerror or exc}\n"
             )
 
 
-def reporters(
-    settings: Settings, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]
+def extras(
+    fmt: Format, options: ReportOptions, stdout: TextIO, stderr: TextIO, environ: Mapping[str, str]
 ) -> list[Reporter]:
-    """The extra reporters a run inside GitHub Actions gets; none elsewhere."""
-    if not settings.ci_annotations or not active(environ):
-        return []
-    extras: list[Reporter] = []
-    if settings.format is Format.TEXT:
+    """The extra reporters a run inside GitHub Actions gets (the caller checks
+    :func:`active` and ``--no-ci-annotations``)."""
+    found: list[Reporter] = []
+    if fmt is Format.TEXT:
         # Its own summary line would repeat the text report's: discard it.
-        extras.append(GithubReporter(stdout, io.StringIO(), settings))
+        found.append(GithubReporter(stdout, io.StringIO(), options))
     path = environ.get("GITHUB_STEP_SUMMARY")
     if path:
-        extras.append(StepSummaryReporter(path, stderr, settings))
-    return extras
+        found.append(StepSummaryReporter(path, stderr, options))
+    return found

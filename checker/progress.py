@@ -31,7 +31,6 @@ from rich.text import Text
 
 from checker.models import Outcome, Result, Summary
 from checker.reporters.interface import Reporter
-from checker.settings import Settings
 
 REFRESH_PER_SECOND = 10
 
@@ -64,8 +63,7 @@ class _PullingProgress(Progress):
 
 
 class ProgressReporter(Reporter):
-    def __init__(self, err: TextIO, settings: Settings, force: bool = False) -> None:
-        super().__init__(err, err, settings)
+    def __init__(self, err: TextIO, force: bool = False) -> None:
         self._task: TaskID | None = None
         self.done = 0
         self.by_outcome = dict.fromkeys(Outcome, 0)

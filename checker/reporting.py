@@ -1,7 +1,9 @@
-"""Which reporters one CLI run feeds, and tearing them down.
+"""Which reporters one run feeds, in one place, and tearing them down.
 
 The ``--format`` report on stdout or ``--output``; one more per
-``--report FORMAT:PATH``; the GitHub Actions extras; the progress bar.
+``--report FORMAT:PATH``; the GitHub Actions extras; the progress bar; the
+``--host-stats`` table. Every one of them sees results only after
+:class:`Masked` has masked the run's secrets, whatever it prints.
 """
 
 from __future__ import annotations
@@ -13,10 +15,44 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TextIO
 
+from checker import github_actions
 from checker.choices import Format
-from checker.reporters import Reporter, make_reporter
+from checker.hoststats import HostStats
+from checker.models import Result, Summary
+from checker.redact import Masker
+from checker.reporters import Reporter, ReportOptions, make_reporter
 from checker.reporters.fanout import fan_out
 from checker.settings import Settings
+
+
+class Masked(Reporter):
+    """Masks every secret (checker/redact.py) before any reporter sees a result."""
+
+    def __init__(self, reporter: Reporter, masker: Masker) -> None:
+        self._reporter = reporter
+        self._masker = masker
+
+    def start(self, total: int) -> None:
+        self._reporter.start(total)
+
+    def add(self, result: Result) -> None:
+        self._reporter.add(self._masker.result(result))
+
+    def host_stats(self, hosts: Mapping[str, HostStats]) -> None:
+        self._reporter.host_stats({self._masker.text(h): s for h, s in hosts.items()})
+
+    def finish(self, summary: Summary) -> None:
+        self._reporter.finish(summary)
+
+
+def options_of(settings: Settings, environ: Mapping[str, str]) -> ReportOptions:
+    """The few settings reporters read, built once per run."""
+    return ReportOptions(
+        verbose=settings.verbose,
+        quiet=settings.quiet,
+        host_stats=settings.host_stats,
+        actions=github_actions.active(environ),
+    )
 
 
 @contextlib.contextmanager
@@ -30,23 +66,26 @@ def reporters(
     the way out even if the run fails, so the terminal gets its cursor back."""
     environ = os.environ if environ is None else environ
     stdout, stderr = sys.stdout, sys.stderr
-    chosen = [make_reporter(settings.format, out, stderr, settings)]
+    options = options_of(settings, environ)
+    chosen = [make_reporter(settings.format, out, stderr, options)]
     # An extra file says nothing on stderr: the main report already gave the summary.
-    chosen += [make_reporter(fmt, stream, io.StringIO(), settings) for fmt, stream in files]
-    # Imported only when used: rich's progress and live modules cost ~75 ms of
-    # start-up, which a json run piped into jq should not pay.
-    if environ.get("GITHUB_ACTIONS") == "true":
-        from checker import github_actions
+    chosen += [make_reporter(fmt, stream, io.StringIO(), options) for fmt, stream in files]
+    if options.actions and settings.ci_annotations:
+        chosen += github_actions.extras(settings.format, options, stdout, stderr, environ)
+    if settings.host_stats and settings.format is not Format.JSON:
+        from checker.reporters.hosts import HostTableReporter
 
-        chosen += github_actions.reporters(settings, stdout, stderr, environ)
+        chosen.append(HostTableReporter(stderr, options))  # last: after the report
     bar = None
     if wanted(settings, stdout, stderr, environ):
+        # Imported only when used: rich's progress and live modules cost ~75 ms of
+        # start-up, which a json run piped into jq should not pay.
         from checker.progress import ProgressReporter
 
-        bar = ProgressReporter(stderr, settings, force=settings.progress is True)
+        bar = ProgressReporter(stderr, force=settings.progress is True)
         chosen.insert(0, bar)  # first, so it is cleared before any report is printed
     try:
-        yield fan_out(chosen)
+        yield Masked(fan_out(chosen), Masker.of(settings.secrets))
     finally:
         if bar is not None:
             bar.close()

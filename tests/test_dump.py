@@ -201,3 +201,47 @@ def test_bad_source_options_exit_2_with_one_line(args: list[str], message: str) 
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert message in result.stderr
+
+
+# --- hostile input: escapes, workflow commands, secrets ----------------------
+
+
+def test_the_exclusion_reason_is_escaped_like_the_url(tmp_path: Path) -> None:
+    """The reason quotes the host: raw, its escape sequences reached the terminal."""
+    urls = tmp_path / "urls.txt"
+    urls.write_bytes(b"http://\x1bc\x07x.localhost/\n")  # ESC c resets the terminal
+    result = run_cli(["--no-config", str(urls), "--dump", "--exclude-private"])
+    assert result.exit_code == 0
+    assert "(excluded: " in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+    assert result.stdout.count("\\x1bc\\x07") == 2  # the URL and the reason
+
+
+@pytest.mark.parametrize("fmt", ["text", "jsonl", "json"])
+def test_dump_in_actions_starts_no_workflow_command_and_masks_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    from tests.reporters.test_hostile_output import workflow_commands
+
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        "::warning::a URL-list line\n"
+        "  ::add-mask::x\n"
+        "https://h.test/##[error]boom\n"
+        "https://u:hunter2-pw@h.test/?t=Dump-Secret-1\n"
+    )
+    args = ["--no-config", str(urls), "--dump", "--format", fmt, "-H", "X-K: dump-secret-1"]
+    result = run_cli(args)
+    assert result.exit_code == 0
+    assert workflow_commands(result.stdout + result.stderr) == []
+    for secret in ("hunter2-pw", "dump-secret-1"):
+        assert secret not in result.stdout.lower()
+    assert "u:***@h.test" in result.stdout
+    if fmt != "text":  # the JSON forms are the same data, written safely
+        text = result.stdout
+        urls_read = [e["url"] for e in map(json.loads, text.splitlines())] if fmt == "jsonl" else []
+        if fmt == "json":
+            urls_read = [e["url"] for e in json.loads(text)]
+        assert "https://h.test/##[error]boom" in urls_read

@@ -75,7 +75,7 @@ def test_when_the_bar_is_wanted(
 
 def test_the_bar_counts_every_outcome_and_is_cleared_at_the_end() -> None:
     err = io.StringIO()
-    reporter = ProgressReporter(err, Settings(progress=True), force=True)
+    reporter = ProgressReporter(err, force=True)
     reporter.start(4)
     for outcome in (Outcome.OK, Outcome.OK, Outcome.BROKEN, Outcome.ERROR):
         reporter.add(Result("http://x.test/", outcome))

@@ -1,9 +1,14 @@
-"""Masking of header values that a server echoed into a result."""
+"""Masking of secrets in every field of a result, in every form a report could show them."""
 
 from __future__ import annotations
 
-from checker.models import ErrorKind, Failure, Outcome, Result
-from checker.redact import MASK, forms, redact
+import base64
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.models import ErrorKind, Failure, Outcome, Result, Source
+from checker.redact import MASK, Masker, forms, redact
 
 SECRET = "s3cret token/1"
 
@@ -27,8 +32,21 @@ def test_server_written_fields_are_masked_in_every_url_encoding() -> None:
     assert result.error.message == f"Bad status line: b'HTTP/1.1 abc {MASK}'"
 
 
-def test_the_users_own_url_is_left_alone() -> None:
-    assert redact(_result(), forms((SECRET,))).url == "http://h/?mine=s3cret token/1"
+def test_the_users_own_url_and_sources_are_masked_too() -> None:
+    """A secret is a secret wherever it is written, the user's own text included."""
+    result = _result()
+    result.sources = (Source("docs/s3cret token/1.md", 2),)
+    result.reason = "matches --exclude 's3cret token/1'"
+    masked = redact(result, forms((SECRET,)))
+    assert masked.url == f"http://h/?mine={MASK}"
+    assert masked.sources == (Source(f"docs/{MASK}.md", 2),)
+    assert masked.reason == f"matches --exclude '{MASK}'"
+
+
+def test_matching_ignores_case_as_hosts_and_escapes_are_case_folded() -> None:
+    masker = Masker.of(["Tok3n/Secret"])
+    assert masker.text("https://tok3n.evil/?t=TOK3N%2fSECRET") == "https://tok3n.evil/?t=***"
+    assert masker.text("https://tok3n%2fsecret.evil/") == "https://***.evil/"
 
 
 def test_no_secrets_changes_nothing() -> None:
@@ -41,7 +59,59 @@ def test_short_values_are_not_treated_as_secrets() -> None:
     assert redact(_result(), forms(("1",))) == _result()
 
 
-def test_longer_secrets_are_masked_first() -> None:
-    """A secret inside another must not leave the rest of the longer one showing."""
-    masked = forms(("abcdefgh", "abcdefgh-ijklmnop"))
-    assert masked[0] == "abcdefgh-ijklmnop"
+def test_a_secret_inside_a_longer_one_leaves_nothing_of_the_longer_showing() -> None:
+    """Replaced shortest first, "abcdefgh-ijklmnop" would leave "***-ijklmnop"."""
+    masker = Masker.of(["abcdefgh", "abcdefgh-ijklmnop"])
+    assert masker.text("x=abcdefgh-ijklmnop&y=abcdefgh") == f"x={MASK}&y={MASK}"
+
+
+def test_a_bearer_token_echoed_alone_is_masked() -> None:
+    """The server redirects to /login?token=<token>: the header value as a
+    whole ("Bearer <token>") never appears, the token does."""
+    masker = Masker.of(["Bearer abc123def456"])
+    result = Result("https://h/", Outcome.OK, redirects=["https://h/login?token=abc123def456"])
+    assert masker.result(result).redirects == [f"https://h/login?token={MASK}"]
+
+
+def test_basic_credentials_are_masked_encoded_decoded_and_the_password_alone() -> None:
+    value = "Basic " + base64.b64encode(b"bob:hunter2-pw").decode()
+    masker = Masker.of([value])
+    for shown in (value.split()[1], "bob:hunter2-pw", "hunter2-pw"):
+        assert shown not in masker.text(f"https://h/?x={shown}")
+
+
+def test_userinfo_passwords_are_masked_in_every_field() -> None:
+    result = Result(
+        "https://user:pa@ss-word@host.test/x",
+        Outcome.BROKEN,
+        (Source("a.md", 1),),
+        final_url="https://host.test/login?pw=pa%40ss-word",
+        redirects=["https://host.test/login?pw=pa%40ss-word"],
+        error=Failure(ErrorKind.BAD_REDIRECT, "to https://other:pa@ss-word@x.test/ and pa@ss-word"),
+    )
+    masked = Masker().result(result)
+    assert masked.url == f"https://user:{MASK}@host.test/x"
+    assert masked.final_url == f"https://host.test/login?pw={MASK}"
+    assert masked.error is not None
+    assert masked.error.message == f"to https://other:{MASK}@x.test/ and {MASK}"
+    assert "pa@ss" not in repr(masked)
+    assert "pa%40ss" not in repr(masked)
+
+
+def test_a_short_password_is_masked_where_it_sits() -> None:
+    assert Masker().text("see https://u:pw@h/ and http://v:@h/") == (
+        f"see https://u:{MASK}@h/ and http://v:{MASK}@h/"
+    )
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    secret=st.text(min_size=6, max_size=20).filter(lambda s: s.strip() == s and s),
+    before=st.text(max_size=10),
+    after=st.text(max_size=10),
+)
+def test_no_encoding_of_a_secret_survives(secret: str, before: str, after: str) -> None:
+    masker = Masker.of([secret])
+    for form in forms([secret]):
+        masked = masker.text(before + form + after)
+        assert form.lower() not in masked.lower()

@@ -184,3 +184,42 @@ def test_a_huge_job_summary_is_cut_to_what_github_accepts() -> None:
     assert cut.endswith("see the full report)\n")
     assert text.startswith(cut.rsplit("\n…", 1)[0])
     assert fit("small\n") == "small\n"
+
+
+def test_verbose_host_stats_print_one_host_table_once(
+    site: tuple[Site, Path, ServerThread],
+) -> None:
+    """-v --host-stats printed two tables counted two ways (the text report's
+    and the limiter's); now one table, on stderr, with both kinds of figures."""
+    _, listing, _ = site
+    result = run_cli([str(listing), "--retries", "0", "-v", "--host-stats", "--no-config"])
+    assert result.exit_code == 1
+    assert "hosts (" not in result.stdout
+    assert "requests" not in result.stdout
+    header, row = result.stderr.splitlines()
+    assert header.split() == [
+        "host", "requests", "ok", "broken", "error", "excluded", "cancelled", "mean_ms",
+        "max_ms", "throttled", "time_s", "waited_s", "interval_s", "max_interval_s",
+    ]  # fmt: skip
+    figures = dict(zip(header.split(), row.split(), strict=True))
+    assert (figures["host"], figures["requests"], figures["ok"], figures["broken"]) == (
+        "127.0.0.1",
+        "2",
+        "1",
+        "1",
+    )
+
+
+def test_in_github_actions_a_hostile_url_list_line_is_no_workflow_command(
+    tmp_path: Path, actions: Path
+) -> None:
+    """A URL-list line holding a workflow command is an invalid URL, printed
+    by the text report on stdout, which the runner reads."""
+    from tests.reporters.test_hostile_output import workflow_commands
+
+    listing = tmp_path / "hostile.txt"
+    listing.write_text("::warning::pwned\n##[error]pwned\n", encoding="utf-8")
+    result = run_cli([str(listing), "--no-config", "--no-ci-annotations"])
+    assert result.exit_code == 1
+    assert "pwned" in result.stdout  # reported, as written but for a zero-width space
+    assert workflow_commands(result.stdout + result.stderr) == []

@@ -1,9 +1,9 @@
 """fan-out: one run, several reporters (the ``--format`` report, each
-``--report`` file, the GitHub Actions extras, the progress bar)."""
+``--report`` file, the GitHub Actions extras, the progress bar, the host table)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from checker.hoststats import HostStats
 from checker.models import Result, Summary
@@ -18,8 +18,6 @@ class Fanout(Reporter):
     """
 
     def __init__(self, reporters: Sequence[Reporter]) -> None:
-        first = reporters[0]
-        super().__init__(first.out, first.err, first.settings)
         self.reporters = tuple(reporters)
 
     def start(self, total: int) -> None:
@@ -30,7 +28,7 @@ class Fanout(Reporter):
         for reporter in self.reporters:
             reporter.add(result)
 
-    def host_stats(self, hosts: dict[str, HostStats]) -> None:
+    def host_stats(self, hosts: Mapping[str, HostStats]) -> None:
         for reporter in self.reporters:
             reporter.host_stats(hosts)
 

@@ -9,16 +9,20 @@ annotation is a request for attention. A link read from stdin or the command
 line has no file, so its annotation carries only a title.
 
 :func:`annotate` is also used by the text report inside GitHub Actions.
+Untrusted text (the URL, the file path, a server's words) is neutralised
+first: it can start no other command and mention no one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TextIO
 
 from checker.models import Outcome, Result, Source, Summary
 from checker.reporters.describe import is_file, reason, rule_id
-from checker.reporters.interface import Reporter
-from checker.reporters.plain import summary_line
+from checker.reporters.interface import Reporter, ReportOptions
+from checker.reporters.neutral import neutralise
+from checker.reporters.plain import escape, summary_line
 
 
 def escape_data(text: str) -> str:
@@ -36,12 +40,14 @@ def annotation(result: Result, source: Source) -> str:
     level = "warning" if result.outcome is Outcome.CANCELLED else "error"
     properties: list[tuple[str, str]] = []
     if is_file(source):
-        properties += [("file", source.path), ("line", str(source.line))]
+        properties += [("file", neutralise(escape(source.path))), ("line", str(source.line))]
         if source.column is not None:
             properties.append(("col", str(source.column)))
     properties.append(("title", f"urlcheck: {rule_id(result)}"))
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{level} {props}::{escape_data(f'{result.url} — {reason(result)}')}"
+    # Line breaks stay: escape_data encodes them, and GitHub shows them.
+    message = neutralise(escape(f"{result.url} — {reason(result)}", keep="\r\n"))
+    return f"::{level} {props}::{escape_data(message)}"
 
 
 def annotate(result: Result) -> Iterator[str]:
@@ -54,12 +60,17 @@ def annotate(result: Result) -> Iterator[str]:
 class GithubReporter(Reporter):
     """Streams: each annotation is written as soon as its result is known."""
 
+    def __init__(self, out: TextIO, err: TextIO, options: ReportOptions) -> None:
+        self._out = out
+        self._err = err
+        self._quiet = options.quiet
+
     def add(self, result: Result) -> None:
         lines = "".join(line + "\n" for line in annotate(result))
         if lines:
-            self.out.write(lines)
-            self.out.flush()
+            self._out.write(lines)
+            self._out.flush()
 
     def finish(self, summary: Summary) -> None:
-        if not self.settings.quiet:
-            self.err.write(summary_line(summary) + "\n")
+        if not self._quiet:
+            self._err.write(summary_line(summary) + "\n")

@@ -10,7 +10,9 @@ the results travel as JSON in a ``<script type="application/json">`` block
 (``<``, ``>`` and ``&`` written as ``\\u`` escapes so it cannot close its
 element) and reach the table through ``textContent``, never ``innerHTML``.
 The CSP admits only the page's own script and style, by hash, so even a
-mistake in that escaping could not run injected code.
+mistake in that escaping could not run injected code. ``##[`` is written with
+a character reference (``\u0023`` in the JSON), so the page printed in a
+GitHub Actions log starts no workflow command.
 """
 
 from __future__ import annotations
@@ -18,16 +20,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Mapping
 from html import escape as _html_escape
 from importlib import resources
-from typing import Any
+from typing import Any, TextIO
 
 from checker._version import __version__
+from checker.hoststats import HostStats, HostTable
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import reason
 from checker.reporters.interface import Reporter
+from checker.reporters.neutral import json_safe, xml_safe
 from checker.reporters.plain import escape as printable
-from checker.reporters.stats import Hosts, latency_histogram
+from checker.reporters.stats import latency_histogram
 
 _STYLE = resources.files("checker.reporters").joinpath("html_report.css").read_text("utf-8")
 _SCRIPT = resources.files("checker.reporters").joinpath("html_report.js").read_text("utf-8")
@@ -59,7 +64,7 @@ def esc(text: object) -> str:
 
 def _json_for_script(value: object) -> str:
     """JSON that cannot end the ``<script>`` element it sits in."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -155,15 +160,15 @@ def _latency_chart(elapsed: list[float]) -> str:
     )
 
 
-def _hosts_table(hosts: Hosts) -> str:
-    figures = hosts.figures()
+def _hosts_table(hosts: HostTable) -> str:
+    figures = hosts.ordered()
     rows = [
-        f"<tr><td>{esc(f.host)}</td><td>{f.urls:,}</td><td>{f.ok:,}</td>"
+        f"<tr><td>{esc(host)}</td><td>{f.urls:,}</td><td>{f.ok:,}</td>"
         f'<td class="{"bad" if f.failed else ""}">{f.failed:,}</td>'
         f"<td>{_ms(f.mean_ms)}</td><td>{_ms(f.max_ms if f.timed else None)}</td></tr>"
-        for f in figures[:MAX_HOST_ROWS]
+        for host, f in figures[:MAX_HOST_ROWS]
     ]
-    rest = figures[MAX_HOST_ROWS:]
+    rest = [f for _, f in figures[MAX_HOST_ROWS:]]
     if rest:
         rows.append(
             f'<tr class="rest"><td>{len(rest):,} more hosts</td>'
@@ -187,7 +192,13 @@ _COLUMNS = (
 )
 
 
-def render(summary: Summary, rows: list[_Row], hosts: Hosts) -> str:
+def render(summary: Summary, rows: list[_Row], hosts: HostTable) -> str:
+    """The page; the JSON block is made safe first, so the character
+    references touch only HTML text."""
+    return xml_safe(_page(summary, rows, hosts))
+
+
+def _page(summary: Summary, rows: list[_Row], hosts: HostTable) -> str:
     failed = summary.broken + summary.error + summary.cancelled
     title = (
         f"urlcheck: {failed:,} of {summary.total:,} links failed"
@@ -245,14 +256,18 @@ aria-label="Filter results">
 class HtmlReporter(Reporter):
     """Keeps one small row per result: the page needs them all, sorted and filtered."""
 
-    def start(self, total: int) -> None:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
         self._rows: list[_Row] = []
-        self._hosts = Hosts()
+        self._hosts = HostTable()
 
     def add(self, result: Result) -> None:
         self._rows.append(_row(result))
         self._hosts.add(result)
 
+    def host_stats(self, hosts: Mapping[str, HostStats]) -> None:
+        self._hosts.merge(hosts)  # the busiest hosts by requests come first
+
     def finish(self, summary: Summary) -> None:
-        self.out.write(render(summary, self._rows, self._hosts))
-        self.out.flush()
+        self._out.write(render(summary, self._rows, self._hosts))
+        self._out.flush()

@@ -1,25 +1,38 @@
-"""The one interface every output format implements.
+"""The one interface every output format implements, and what a reporter is told.
 
-A reporter is fed each result as soon as it is known, then the summary
-once. It writes only to the stream it was given; anything meant for a human
-watching (the jsonl summary) goes to ``err``.
+A reporter is fed each result as soon as it is known, then the per-host
+figures (``--host-stats``) and the summary once. It is built with the
+streams it writes to and a :class:`ReportOptions`, never the whole
+``Settings``: what it prints depends on those few values alone.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TextIO
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from checker.hoststats import HostStats
 from checker.models import Result, Summary
-from checker.settings import Settings
+
+if TYPE_CHECKING:
+    from checker.hoststats import HostStats
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """The settings reporters read, built once per run (``checker.reporting``)."""
+
+    verbose: bool = False  # -v: also list what is ok and excluded
+    quiet: bool = False  # -q: no summary line on stderr
+    host_stats: bool = False  # --host-stats: per-host figures, once, in one table
+    # Inside GitHub Actions the runner reads workflow commands from every log
+    # line, so the human formats neutralise them (see checker/reporters/neutral.py).
+    actions: bool = False
 
 
 class Reporter(ABC):
-    def __init__(self, out: TextIO, err: TextIO, settings: Settings) -> None:
-        self.out = out
-        self.err = err
-        self.settings = settings
+    """Holds no state of its own: each format keeps what it needs."""
 
     def start(self, total: int) -> None:  # noqa: B027 - optional hook
         """Called once before the first result, with the number of unique URLs."""
@@ -28,13 +41,10 @@ class Reporter(ABC):
     def add(self, result: Result) -> None:
         """Called once per result, in the order the strategy produces them."""
 
+    def host_stats(self, hosts: Mapping[str, HostStats]) -> None:  # noqa: B027 - optional hook
+        """``--host-stats``: the figures the host limiter counted, once, just
+        before :meth:`finish`. Only the reporters that show them listen."""
+
     @abstractmethod
     def finish(self, summary: Summary) -> None:
         """Called once at the end, also after an interrupt."""
-
-    def host_stats(self, hosts: dict[str, HostStats]) -> None:  # noqa: B027 - optional hook
-        """``--host-stats``: called once, just before :meth:`finish`.
-
-        For a format with a place for them (json's ``"hosts"`` object); for the
-        others the CLI prints a table on stderr, once, whatever the reporters.
-        """

@@ -3,38 +3,57 @@
 
 Results are written as they arrive and the summary last, so a run of any
 size streams in constant memory, and an interrupted run still closes the
-document (the engine reports the rest as ``cancelled`` first).
+document (the engine reports the rest as ``cancelled`` first). ``##[`` is
+written ``#\\u0023[``: the same JSON, and no workflow command when printed
+in a GitHub Actions log.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import TextIO
 
-from checker.hoststats import HostStats, ordered
+from checker.hoststats import HostStats, HostTable
 from checker.models import Result, Summary
-from checker.reporters.interface import Reporter
+from checker.reporters.interface import Reporter, ReportOptions
+from checker.reporters.neutral import json_safe
 
 
 class JsonReporter(Reporter):
-    _count = 0
-    _hosts = ""
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        self._out = out
+        self._count = 0
+        # Per-host figures only when asked for: O(hosts) memory and a parse per URL.
+        self._hosts = HostTable() if options.host_stats else None
 
     def start(self, total: int) -> None:
-        self.out.write('{"results": [')
+        self._out.write('{"results": [')
 
     def add(self, result: Result) -> None:
-        self.out.write(("\n  " if self._count == 0 else ",\n  ") + _dumps(result.to_dict()))
+        self._out.write(("\n  " if self._count == 0 else ",\n  ") + dumps(result.to_dict()))
         self._count += 1
+        if self._hosts is not None:
+            self._hosts.add(result)
 
-    def host_stats(self, hosts: dict[str, HostStats]) -> None:
-        by_host = {host: entry.to_dict() for host, entry in ordered(hosts)}
-        self._hosts = f', "hosts": {_dumps(by_host)}'
+    def host_stats(self, hosts: Mapping[str, HostStats]) -> None:
+        if self._hosts is not None:
+            self._hosts.merge(hosts)
 
     def finish(self, summary: Summary) -> None:
         closing = "\n]" if self._count else "]"
-        self.out.write(f'{closing}, "summary": {_dumps(summary.to_dict())}{self._hosts}}}\n')
-        self.out.flush()
+        hosts = ""
+        if self._hosts is not None:
+            by_host = {host: stats.to_dict() for host, stats in self._hosts.ordered()}
+            hosts = f', "hosts": {dumps(by_host)}'
+        self._out.write(f'{closing}, "summary": {dumps(summary.to_dict())}{hosts}}}\n')
+        self._out.flush()
 
 
 # json.dumps() builds a new encoder on every call when given any option.
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def dumps(value: object) -> str:
+    """Compact JSON that holds no workflow command."""
+    return json_safe(_encode(value))

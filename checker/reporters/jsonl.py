@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from checker.models import Result, Summary
-from checker.reporters.interface import Reporter
-from checker.reporters.json import _dumps
+from checker.reporters.interface import Reporter, ReportOptions
+from checker.reporters.json import dumps
 from checker.reporters.plain import summary_line
 
 
 class JsonLinesReporter(Reporter):
+    def __init__(self, out: TextIO, err: TextIO, options: ReportOptions) -> None:
+        self._out = out
+        self._err = err
+        self._quiet = options.quiet
+
     def add(self, result: Result) -> None:
-        self.out.write(_dumps(result.to_dict()) + "\n")
-        self.out.flush()
+        self._out.write(dumps(result.to_dict()) + "\n")
+        self._out.flush()
 
     def finish(self, summary: Summary) -> None:
-        if not self.settings.quiet:
-            self.err.write(summary_line(summary) + "\n")
+        if not self._quiet:
+            self._err.write(summary_line(summary) + "\n")

@@ -17,20 +17,21 @@ end, because each suite opens with its counts.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
+from typing import TextIO
 
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import is_file, occurrences, reason, rule_id
 from checker.reporters.interface import Reporter
-
-# Characters XML 1.0 cannot carry at all, not even as character references.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+from checker.reporters.neutral import xml_safe
+from checker.reporters.plain import escape
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Printable: the characters XML 1.0 cannot carry at all (not even as
+    references), terminal escapes and C1 controls are shown as escapes."""
+    return escape(text, keep="\t\n\r")
 
 
 def _seconds(result: Result) -> str:
@@ -89,7 +90,8 @@ def document(results: list[Result], summary: Summary) -> ET.Element:
 
 
 class JunitReporter(Reporter):
-    def start(self, total: int) -> None:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
         self._results: list[Result] = []
 
     def add(self, result: Result) -> None:
@@ -98,6 +100,8 @@ class JunitReporter(Reporter):
     def finish(self, summary: Summary) -> None:
         root = document(self._results, summary)
         ET.indent(root)
-        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        self.out.write(ET.tostring(root, encoding="unicode") + "\n")
-        self.out.flush()
+        self._out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        # ElementTree writes "\x1b" and other C0 controls as they are (they
+        # are replaced by _xml); "##[" becomes a character reference.
+        self._out.write(xml_safe(ET.tostring(root, encoding="unicode")) + "\n")
+        self._out.flush()

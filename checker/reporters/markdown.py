@@ -6,7 +6,9 @@ each fix, then, with ``-v``, the links that are ok and those excluded.
 
 URLs become autolinks (``<https://…>``) when they can, else code spans; other
 text has Markdown's significant characters backslash-escaped, so a URL or an
-error message can neither format nor inject anything.
+error message can neither format nor inject anything. Workflow commands and
+``@mentions`` are broken up (checker/reporters/neutral.py): the document may be
+printed in an Actions log, and GitHub renders it.
 
 :class:`MarkdownReport` is also used to write ``$GITHUB_STEP_SUMMARY``.
 """
@@ -14,11 +16,13 @@ error message can neither format nor inject anything.
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import occurrences, reason, where
-from checker.reporters.interface import Reporter
-from checker.reporters.plain import escape as printable
+from checker.reporters.interface import Reporter, ReportOptions
+from checker.reporters.neutral import neutralise
+from checker.reporters.plain import escape
 
 # Backslash-escaping any ASCII punctuation is allowed by CommonMark; these are
 # the ones that can start emphasis, links, HTML, code, tables or math mid-line
@@ -26,6 +30,11 @@ from checker.reporters.plain import escape as printable
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$])")
 _NOT_AUTOLINK = re.compile(r"[\s<>\x00-\x1f\x7f]")
 _BACKTICKS = re.compile(r"`+")
+
+
+def printable(text: str) -> str:
+    """No control character, no workflow command, no mention."""
+    return neutralise(escape(text))
 
 
 def escape_text(text: str) -> str:
@@ -41,7 +50,13 @@ def code(text: str) -> str:
 
 
 def link(url: str) -> str:
-    if url.lower().startswith(("http://", "https://")) and not _NOT_AUTOLINK.search(url):
+    # A URL that neutralise() would change is shown as code: a zero-width space
+    # inside an autolink would change where it points.
+    if (
+        url.lower().startswith(("http://", "https://"))
+        and not _NOT_AUTOLINK.search(url)
+        and neutralise(url, mentions=False) == url
+    ):
         return f"<{url}>"
     return code(url)
 
@@ -101,12 +116,13 @@ class MarkdownReport:
 
 
 class MarkdownReporter(Reporter):
-    def start(self, total: int) -> None:
-        self._report = MarkdownReport(verbose=self.settings.verbose)
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        self._out = out
+        self._report = MarkdownReport(verbose=options.verbose)
 
     def add(self, result: Result) -> None:
         self._report.add(result)
 
     def finish(self, summary: Summary) -> None:
-        self.out.write(self._report.render(summary))
-        self.out.flush()
+        self._out.write(self._report.render(summary))
+        self._out.flush()

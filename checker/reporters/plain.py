@@ -9,12 +9,13 @@ from __future__ import annotations
 from checker.models import Outcome, Summary
 
 
-def escape(text: str) -> str:
+def escape(text: str, keep: str = "") -> str:
     """Show control and invisible formatting characters (such as a bidi
-    override) as escapes, so a hostile URL cannot rewrite the terminal."""
+    override) as escapes, so a hostile URL cannot rewrite the terminal.
+    The characters in ``keep`` (line breaks a format encodes itself) stay."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
 
 
 def summary_line(summary: Summary) -> str:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from checker._version import __version__
 from checker.models import ErrorKind, Outcome, Result, Source, Summary
 from checker.reporters.describe import CANCELLED, is_file, occurrences, reason, rule_id
 from checker.reporters.interface import Reporter
+from checker.reporters.neutral import json_safe
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -39,6 +40,7 @@ ERROR_KINDS: dict[ErrorKind, str] = {
     ErrorKind.TOO_MANY_REDIRECTS: "The link redirects too many times, or in a loop.",
     ErrorKind.BAD_REDIRECT: "The link redirects to a non-HTTP or malformed URL.",
     ErrorKind.MISSING_FILE: "The local file the link points to does not exist.",
+    ErrorKind.INTERNAL: "urlcheck met a bug while checking the link; please report it.",
 }
 
 
@@ -109,7 +111,8 @@ def document(failures: list[Result]) -> dict[str, Any]:
 class SarifReporter(Reporter):
     """Keeps only the failures until the end; SARIF is one JSON document."""
 
-    def start(self, total: int) -> None:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
         self._failures: list[Result] = []
 
     def add(self, result: Result) -> None:
@@ -117,5 +120,6 @@ class SarifReporter(Reporter):
             self._failures.append(result)
 
     def finish(self, summary: Summary) -> None:
-        self.out.write(json.dumps(document(self._failures), indent=2, ensure_ascii=False) + "\n")
-        self.out.flush()
+        text = json.dumps(document(self._failures), indent=2, ensure_ascii=False)
+        self._out.write(json_safe(text) + "\n")
+        self._out.flush()

@@ -1,7 +1,7 @@
 """Figures drawn from results for the human summaries (text and html): the
-slowest URLs, per-host counts and latencies, and a latency histogram.
+slowest URLs and a latency histogram. Per-host figures are checker/hoststats.py.
 
-Each accumulator keeps O(1) work and O(hosts) or O(n) memory, never the
+Each accumulator keeps O(1) work per result and bounded memory, never the
 results themselves, so the text report stays cheap on a million URLs.
 """
 
@@ -11,67 +11,8 @@ import bisect
 import heapq
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from checker.models import Outcome, Result
-
-NO_HOST = "(no host)"
-
-
-def host_of(url: str) -> str:
-    """The host a URL names, lower-cased; ``(no host)`` for one that has none
-    (an invalid URL is a result too, and must land in some row)."""
-    try:
-        return urlsplit(url).hostname or NO_HOST
-    except ValueError:
-        return NO_HOST
-
-
-@dataclass(slots=True)
-class HostFigures:
-    host: str
-    urls: int = 0
-    ok: int = 0
-    failed: int = 0
-    timed: int = 0  # results that have an elapsed time (excluded ones have none)
-    total_ms: float = 0.0
-    max_ms: float = 0.0
-
-    @property
-    def mean_ms(self) -> float | None:
-        return self.total_ms / self.timed if self.timed else None
-
-    def add(self, result: Result) -> None:
-        self.urls += 1
-        if result.outcome is Outcome.OK:
-            self.ok += 1
-        elif result.outcome.failed:
-            self.failed += 1
-        ms = result.elapsed_ms
-        if ms is not None:
-            self.timed += 1
-            self.total_ms += ms
-            self.max_ms = max(self.max_ms, ms)
-
-
-class Hosts:
-    def __init__(self) -> None:
-        self._by_host: dict[str, HostFigures] = {}
-
-    def add(self, result: Result) -> None:
-        host = host_of(result.url)
-        figures = self._by_host.get(host)
-        if figures is None:
-            figures = self._by_host[host] = HostFigures(host)
-        figures.add(result)
-
-    def __len__(self) -> int:
-        return len(self._by_host)
-
-    def figures(self) -> list[HostFigures]:
-        """Busiest host first; ties by name, so the order is stable run to run."""
-        return sorted(self._by_host.values(), key=lambda f: (-f.urls, f.host))
+from checker.models import Result
 
 
 class Slowest:

@@ -1,16 +1,22 @@
 """text: for people. Failures first, grouped by kind, then successes (``-v``),
-then one summary line. Colour only on a terminal; rich honours ``NO_COLOR``.
+then the slowest URLs, the hosts (``-v``) and one summary line. Colour only on
+a terminal; rich honours ``NO_COLOR``. Inside GitHub Actions every piece of
+untrusted text is neutralised, as the runner reads stdout for commands.
 """
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from rich.console import Console
 from rich.text import Text
 
+from checker.hoststats import HostTable, table
 from checker.models import Outcome, Result, Summary
-from checker.reporters.interface import Reporter
+from checker.reporters.interface import Reporter, ReportOptions
+from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape, summary_line
-from checker.reporters.stats import Hosts, Slowest
+from checker.reporters.stats import Slowest
 
 SLOWEST = 5
 
@@ -64,21 +70,24 @@ class _Console(Console):
 
 
 class TextReporter(Reporter):
-    def start(self, total: int) -> None:
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        self._out = out
+        self._options = options
         # markup=False: URLs and host names are data, and "[...]" in one must
         # print as written, not as a style.
         self._console = _Console(
-            file=self.out, highlight=False, soft_wrap=True, emoji=False, markup=False
+            file=out, highlight=False, soft_wrap=True, emoji=False, markup=False
         )
         self._failures: dict[str, list[Result]] = {}
         self._others: dict[Outcome, list[Result]] = {}
         self._slowest = Slowest(SLOWEST)
-        self._hosts = Hosts() if self.settings.verbose else None
+        # With --host-stats the one host table is printed on stderr instead.
+        self._hosts = HostTable() if options.verbose and not options.host_stats else None
 
     def add(self, result: Result) -> None:
         if result.outcome.failed:
             self._failures.setdefault(group_of(result), []).append(result)
-        elif self.settings.verbose:
+        elif self._options.verbose:
             self._others.setdefault(result.outcome, []).append(result)
         self._slowest.add(result)
         if self._hosts is not None:
@@ -94,11 +103,16 @@ class TextReporter(Reporter):
             console.print(Text(f"{outcome} ({len(results)})", style=f"bold {_STYLE[outcome]}"))
             for result in results:
                 self._line(result)
-        if not self.settings.quiet:
+        if not self._options.quiet:
             self._figures()
             style = "bold red" if summary.failed else "bold green"
             console.print(Text(summary_line(summary), style=style))
-        self.out.flush()
+        self._out.flush()
+
+    def _safe(self, text: str) -> str:
+        """Printable, and inside GitHub Actions no workflow command."""
+        text = escape(text)
+        return neutralise(text, mentions=False) if self._options.actions else text
 
     def _figures(self) -> None:
         """The slowest URLs and, with -v, per-host figures: where the time went."""
@@ -108,32 +122,20 @@ class TextReporter(Reporter):
             console.print(Text(f"slowest ({len(slowest)})", style="bold"))
             for result in slowest:
                 line = Text(f"  {_ms(result.elapsed_ms):>9}  ")
-                line.append(escape(result.url), style=_STYLE[result.outcome])
+                line.append(self._safe(result.url), style=_STYLE[result.outcome])
                 console.print(line)
         if self._hosts:
-            figures = self._hosts.figures()
-            width = max(len("host"), *(len(escape(f.host)) for f in figures))
-            console.print(Text(f"hosts ({len(figures)})", style="bold"))
-            console.print(
-                Text(
-                    f"  {'host':<{width}}  {'URLs':>6}  {'ok':>6}  {'failed':>6}  "
-                    f"{'mean':>9}  {'max':>9}",
-                    style="dim",
-                )
-            )
-            for f in figures:
-                console.print(
-                    f"  {escape(f.host):<{width}}  {f.urls:>6}  {f.ok:>6}  {f.failed:>6}  "
-                    f"{_ms(f.mean_ms):>9}  {_ms(f.max_ms if f.timed else None):>9}"
-                )
+            console.print(Text(f"hosts ({len(self._hosts)})", style="bold"))
+            for n, row in enumerate(table(self._hosts, self._safe).splitlines()):
+                console.print(Text("  " + row, style="dim" if n == 0 else ""))
 
     def _line(self, result: Result) -> None:
         line = Text("  ")
-        line.append(escape(result.url), style=_STYLE[result.outcome])
+        line.append(self._safe(result.url), style=_STYLE[result.outcome])
         detail = detail_of(result)
         if detail:
-            line.append(f"  {escape(detail)}")
+            line.append(f"  {self._safe(detail)}")
         source = where(result)
         if source:
-            line.append(f"  [{escape(source)}]", style="dim")
+            line.append(f"  [{self._safe(source)}]", style="dim")
         self._console.print(line)

@@ -7,7 +7,7 @@ import io
 
 from checker.models import ErrorKind, Failure, Outcome, Result, Source, Summary
 from checker.reporters.csv import CsvReporter
-from checker.settings import Settings
+from checker.reporters.interface import ReportOptions
 from tests.reporters.conftest import Site
 
 # The columns as the README documents them: what a written header must say.
@@ -58,7 +58,7 @@ def test_cli_writes_one_row_per_unique_url(site: Site) -> None:
 
 def test_commas_quotes_and_line_breaks_round_trip() -> None:
     out = io.StringIO()
-    reporter = CsvReporter(out, io.StringIO(), Settings())
+    reporter = CsvReporter(out, io.StringIO(), ReportOptions())
     reporter.start(1)
     message = 'said "no",\r\nthen hung up; twice'
     url = "http://x.test/a,b;c"

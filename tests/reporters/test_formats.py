@@ -9,7 +9,7 @@ import pytest
 from checker.choices import Format
 from checker.models import Outcome, Result, Source, Summary
 from checker.reporters import Reporter, make_reporter
-from checker.settings import Settings
+from checker.reporters.interface import ReportOptions
 from tests.reporters.conftest import SECRET, Site
 
 
@@ -17,7 +17,7 @@ from tests.reporters.conftest import SECRET, Site
 def test_every_format_is_wired_to_a_reporter(fmt: Format) -> None:
     """Fails when a Format member is added without its ``case`` in make_reporter."""
     out, err = io.StringIO(), io.StringIO()
-    reporter = make_reporter(fmt, out, err, Settings(format=fmt))
+    reporter = make_reporter(fmt, out, err, ReportOptions())
     assert isinstance(reporter, Reporter)
     reporter.start(1)
     reporter.add(Result("http://x.test/", Outcome.BROKEN, (Source("a.md", 1),), status=404))

@@ -21,7 +21,6 @@ from aiohttp import web
 
 from checker.models import ErrorKind, Failure, Outcome, Result, Source, Summary
 from checker.reporters.html import MAX_HOST_ROWS, HtmlReporter
-from checker.settings import Settings
 from tests.conftest import ServerThread, spawn_cli
 from tests.reporters.conftest import refused_url
 
@@ -254,7 +253,7 @@ def test_a_large_report_shows_rows_a_page_at_a_time(browser: Any, tmp_path: Path
 
 def _report(results: list[Result], summary: Summary) -> str:
     out = io.StringIO()
-    reporter = HtmlReporter(out, io.StringIO(), Settings())
+    reporter = HtmlReporter(out)
     reporter.start(len(results))
     for result in results:
         reporter.add(result)

@@ -9,7 +9,6 @@ from junitparser import Attr, IntAttr, JUnitXml, TestCase
 
 from checker.models import ErrorKind, Failure, Outcome, Result, Source, Summary
 from checker.reporters.junit import JunitReporter
-from checker.settings import Settings
 from tests.reporters.conftest import Site
 
 
@@ -53,7 +52,7 @@ def test_cli_writes_a_suite_per_file_and_a_case_per_line(site: Site, tmp_path: P
 
 def test_cancelled_is_skipped_and_stdin_gets_its_own_suite() -> None:
     out = io.StringIO()
-    reporter = JunitReporter(out, io.StringIO(), Settings())
+    reporter = JunitReporter(out)
     reporter.start(2)
     reporter.add(Result("http://b.test/", Outcome.CANCELLED, (Source("b.md", 2), Source("-", 1))))
     reporter.add(

@@ -14,7 +14,6 @@ import pytest
 from checker import __version__
 from checker.models import ErrorKind, Failure, Outcome, Result, Source, Summary
 from checker.reporters.sarif import ERROR_KINDS, SarifReporter
-from checker.settings import Settings
 from tests.reporters.conftest import Site
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -32,7 +31,7 @@ def validate(document: dict[str, Any]) -> None:
 
 def render(*results: Result) -> dict[str, Any]:
     out = io.StringIO()
-    reporter = SarifReporter(out, io.StringIO(), Settings())
+    reporter = SarifReporter(out)
     reporter.start(len(results))
     for result in results:
         reporter.add(result)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 
+from checker.hoststats import HostStats, HostTable, host_of
 from checker.models import ErrorKind, Failure, Outcome, Result, Source, Summary
-from checker.reporters.stats import Hosts, Slowest, host_of, latency_histogram
+from checker.reporters.interface import ReportOptions
+from checker.reporters.stats import Slowest, latency_histogram
 from checker.reporters.text import TextReporter
-from checker.settings import Settings
 
 RESULTS = [
     Result("https://a.test/1", Outcome.OK, (Source("l.txt", 1),), status=200, elapsed_ms=12.0),
@@ -23,9 +24,9 @@ RESULTS = [
 SUMMARY = Summary("gather", total=8, ok=4, broken=1, error=2, excluded=1, duration_s=30.02)
 
 
-def render(**options: object) -> list[str]:
+def render(**options: bool) -> list[str]:
     out = io.StringIO()
-    reporter = TextReporter(out, io.StringIO(), Settings.model_validate(options))
+    reporter = TextReporter(out, ReportOptions(**options))
     reporter.start(len(RESULTS))
     for result in RESULTS:
         reporter.add(result)
@@ -60,13 +61,22 @@ def test_the_summary_lists_the_five_slowest_then_duration_and_counts() -> None:
 def test_verbose_adds_per_host_figures() -> None:
     hosts = block(render(verbose=True), "hosts")
     assert hosts[0] == "hosts (5)"
-    assert hosts[1].split() == ["host", "URLs", "ok", "failed", "mean", "max"]
+    assert hosts[1].split() == [
+        "host", "ok", "broken", "error", "excluded", "cancelled", "mean_ms", "max_ms"
+    ]  # fmt: skip
     rows = {line.split()[0]: line.split() for line in hosts[2:]}
     # a.test: three URLs (the host is case-insensitive, the port is not part of it).
-    assert rows["a.test"] == ["a.test", "3", "2", "1", "314", "ms", "900", "ms"]
-    assert rows["b.test"][:4] == ["b.test", "2", "2", "0"]
-    assert rows["d.test"] == ["d.test", "1", "0", "0", "-", "-"]  # excluded: never timed
+    assert rows["a.test"] == ["a.test", "2", "1", "0", "0", "0", "314", "900"]
+    assert rows["b.test"][:4] == ["b.test", "2", "0", "0"]
+    assert rows["d.test"] == ["d.test", "0", "0", "0", "1", "0", "-", "-"]  # never timed
     assert rows["(no"][:2] == ["(no", "host)"]
+
+
+def test_with_host_stats_the_text_report_leaves_the_one_host_table_to_stderr() -> None:
+    """-v --host-stats printed two differently counted tables; now the text
+    report prints none and checker.reporters.hosts prints the one table."""
+    lines = render(verbose=True, host_stats=True)
+    assert not any(line.startswith("hosts") for line in lines)
 
 
 def test_quiet_keeps_only_the_failures() -> None:
@@ -84,12 +94,19 @@ def test_slowest_keeps_the_n_longest_in_order_whatever_the_arrival() -> None:
 
 
 def test_hosts_and_histogram_figures() -> None:
-    hosts = Hosts()
+    hosts = HostTable()
     for result in RESULTS:
         hosts.add(result)
-    assert [f.host for f in hosts.figures()][:2] == ["a.test", "b.test"]  # busiest first
+    assert [host for host, _ in hosts.ordered()][:2] == ["a.test", "b.test"]  # busiest first
+    # The limiter's request figures win the order and join the same rows.
+    hosts.merge({"c.test": HostStats(requests=3, throttled=1)})
+    ordered = hosts.ordered()
+    assert ordered[0][0] == "c.test"
+    assert (ordered[0][1].requests, ordered[0][1].error, ordered[0][1].throttled) == (3, 1, 1)
     assert host_of("http://[::1]:8080/") == "::1"
     assert host_of("http://[bad/") == "(no host)"
+    assert host_of("http://][@") == "(no host)"
+    assert host_of("https://BÜCHER.example/") == "xn--bcher-kva.example"  # as the limiter keys it
     histogram = dict(latency_histogram([1, 10, 24.9, 25, 999, 1000, 10_000, 50_000]))
     assert histogram["< 10 ms"] == 1
     assert histogram["< 25 ms"] == 2
@@ -114,7 +131,7 @@ def test_verbose_lists_excluded_urls_apart_from_ok_ones_with_their_reason() -> N
 
 def test_brackets_in_urls_print_as_written_not_as_markup() -> None:
     out = io.StringIO()
-    reporter = TextReporter(out, io.StringIO(), Settings())
+    reporter = TextReporter(out, ReportOptions())
     reporter.start(1)
     reporter.add(Result("https://e.test/[bold]x[/bold]", Outcome.BROKEN, status=404))
     reporter.finish(Summary("gather", total=1, broken=1))
@@ -123,7 +140,7 @@ def test_brackets_in_urls_print_as_written_not_as_markup() -> None:
 
 def test_a_failure_points_at_line_and_column_when_the_column_is_known() -> None:
     out = io.StringIO()
-    reporter = TextReporter(out, io.StringIO(), Settings())
+    reporter = TextReporter(out, ReportOptions())
     reporter.start(1)
     reporter.add(
         Result("https://e.test/", Outcome.BROKEN, (Source("docs/a.md", 3, 7),), status=404)
