@@ -7,7 +7,7 @@ URL is listed with its ``reason``; ``reason`` is null for one that would be
 checked. The DNS half of ``--exclude-private`` needs lookups, so a dump
 applies only its literal half.
 
-* ``--format jsonl``: one ``{"url", "sources", "reason"}`` per line;
+* ``--format jsonl``: one ``{"url", "sources", "sources_total", "reason"}`` per line;
 * ``--format json``: a list of them;
 * any other format: one readable line per URL.
 
@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from checker import github_actions
 from checker.choices import Format
 from checker.filters import IgnoreRules, LinkFilter
-from checker.models import Source
+from checker.models import Source, count_places
 from checker.redact import Masker
 from checker.reporters.neutral import json_safe, neutralise
 from checker.reporters.plain import escape
@@ -74,7 +74,13 @@ def dump(
 
 
 def entry_of(url: str, sources: tuple[Source, ...], reason: str | None) -> dict[str, Any]:
-    return {"url": url, "sources": [s.to_dict() for s in sources], "reason": reason}
+    # sources_total as in a RESULT: a URL read more often than its places are listed says so.
+    return {
+        "url": url,
+        "sources": [s.to_dict() for s in sources],
+        "sources_total": count_places(sources),
+        "reason": reason,
+    }
 
 
 def masked_entry(
@@ -93,6 +99,8 @@ def _line(entry: dict[str, Any], actions: bool) -> str:
         return neutralise(text, mentions=False) if actions else text
 
     places = ", ".join(_place(s) for s in entry["sources"])
+    if (more := entry["sources_total"] - len(entry["sources"])) > 0:
+        places += f" (+{more} more)"
     line = f"{safe(entry['url'])}  {safe(places)}"
     reason = entry["reason"]
     return line if reason is None else f"{line}  (excluded: {safe(reason)})"

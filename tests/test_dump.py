@@ -34,7 +34,10 @@ def _uri(root: Path, name: str) -> str:
 def test_dump_jsonl_is_one_object_per_unique_url_with_every_source(docs: Path) -> None:
     result = run_cli(["--no-config", "docs", "--dump", "--format", "jsonl"])
     assert result.exit_code == 0
-    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+    entries = [json.loads(line) for line in result.stdout.splitlines()]
+    # Every place is listed here, so the count of places is the list's length.
+    assert all(e.pop("sources_total") == len(e["sources"]) for e in entries)
+    assert entries == [
         {
             "url": "https://e.example/",
             "sources": [
@@ -245,3 +248,19 @@ def test_dump_in_actions_starts_no_workflow_command_and_masks_secrets(
         if fmt == "json":
             urls_read = [e["url"] for e in json.loads(text)]
         assert "https://h.test/##[error]boom" in urls_read
+
+
+def test_a_url_read_past_the_listed_places_says_how_many_more(tmp_path: Path) -> None:
+    """A URL on 150 lines lists its first places and counts the rest, in the text
+    dump and in json, so the dump of a huge list stays small but loses no count."""
+    urls = tmp_path / "urls.txt"
+    urls.write_text("https://a.example/\n" * 150, encoding="utf-8")
+    text = run_cli(["--no-config", "--dump", str(urls)])
+    assert text.exit_code == 0
+    assert "more)" in text.stdout
+    listed = text.stdout.count("urls.txt:")
+    assert f"(+{150 - listed} more)" in text.stdout
+    data = run_cli(["--no-config", "--dump", "--format", "json", str(urls)])
+    (entry,) = json.loads(data.stdout)
+    assert entry["sources_total"] == 150
+    assert len(entry["sources"]) < 150

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from checker.hoststats import HostTable, table
-from checker.models import Outcome, Result, Summary
+from checker.models import Outcome, Result, Summary, count_places
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape, summary_line
@@ -54,7 +54,7 @@ def where(result: Result) -> str:
     if not result.sources:
         return ""
     first = result.sources[0]
-    more = len(result.sources) - 1
+    more = count_places(result.sources) - 1
     column = "" if first.column is None else f":{first.column}"
     return f"{first.path}:{first.line}{column}" + (f" (+{more} more)" if more else "")
 
