@@ -1,11 +1,12 @@
-"""The closed sets of option values.
+"""The closed sets of option values, and how an option appears on the command line.
 
-Kept free of heavy imports: the CLI needs them to build ``--help``, and
-``--help`` must not import aiohttp or pydantic.
+Kept free of heavy imports: ``urlcheck --version`` must not import aiohttp
+or pydantic, and ``import checker`` stays light.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -54,3 +55,32 @@ class SourceFormat(StrEnum):
     HTML = "html"
     RST = "rst"
     SITEMAP = "sitemap"
+
+
+class Panel(StrEnum):
+    """The groups ``--help`` shows options in, in this order."""
+
+    INPUTS = "Inputs"
+    CHECKING = "Checking"
+    HTTP = "HTTP"
+    OUTPUT = "Output"
+    CONFIGURATION = "Configuration"
+
+
+@dataclass(frozen=True)
+class Cli:
+    """How a Settings field appears on the command line, beside its type,
+    default and ``description``: ``Annotated[int, Cli(short="-c")]``.
+
+    A field without one is still an option: ``--field-name`` in the Checking
+    panel, a ``--flag/--no-flag`` pair for a bool, repeatable for a tuple.
+    """
+
+    long: str | None = None  # e.g. "--header" for the field ``headers``
+    short: str | None = None
+    metavar: str | None = None
+    panel: Panel = Panel.CHECKING
+    negatable: bool = True  # a bool has a --no- form
+    default_help: str | None = None  # shown instead of the default value
+    envvar: str | None = None
+    option: bool = True  # False: only in configuration files (``hosts``)
