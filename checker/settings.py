@@ -281,12 +281,12 @@ class Settings(BaseModel):
         return tuple(h.value.get_secret_value() for h in every if h.value)
 
 
-def cli_of(name: str) -> Cli:
+def cli_of(name: str, model: type[BaseModel] = Settings) -> Cli:
     """How the field ``name`` appears on the command line (the defaults when undeclared)."""
-    field = Settings.model_fields[name]
+    field = model.model_fields[name]
     return next((m for m in field.metadata if isinstance(m, Cli)), Cli())
 
 
-def flag_of(name: str) -> str:
+def flag_of(name: str, model: type[BaseModel] = Settings) -> str:
     """The long option of the field ``name``: ``--per-host``, ``--header``."""
-    return cli_of(name).long or "--" + name.replace("_", "-")
+    return cli_of(name, model).long or "--" + name.replace("_", "-")

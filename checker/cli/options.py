@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
 import click
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from checker.choices import Cli, Panel
@@ -31,18 +32,17 @@ class PanelOption(click.Option):
         self.panel = panel
 
 
-def settings_options() -> list[click.Option]:
-    """One option per Settings field (but the configuration-file-only ones)."""
+def settings_options(model: type[BaseModel] = Settings) -> list[click.Option]:
+    """One option per field of ``model`` (but the configuration-file-only ones)."""
     return [
-        _option(name, field, cli)
-        for name, field in Settings.model_fields.items()
-        if (cli := cli_of(name)).option
+        _option(name, field, cli, flag_of(name, model))
+        for name, field in model.model_fields.items()
+        if (cli := cli_of(name, model)).option
     ]
 
 
-def _option(name: str, field: FieldInfo, cli: Cli) -> click.Option:
+def _option(name: str, field: FieldInfo, cli: Cli, long: str) -> click.Option:
     kind, many = _kind(field.annotation)
-    long = flag_of(name)
     decls = [long] if cli.short is None else [long, cli.short]
     common: dict[str, Any] = {
         "help": _help(field, cli),
