@@ -39,7 +39,7 @@ class Driver:
         self.total = len(index)
         self.stops = 0
         self._task: asyncio.Task[Any] | None = None  # while checks run, the task iterating them
-        self._undelivered = 0  # cancellations asked of that task and not yet seen
+        self._pending = False  # a stop cancelled that task, and no CancelledError was seen yet
 
     @property
     def summary(self) -> Summary:
@@ -52,7 +52,7 @@ class Driver:
     def stop(self) -> None:
         self.stops += 1
         if self._task is not None:
-            self._undelivered += 1
+            self._pending = True
             self._task.cancel()
 
     async def results(self) -> AsyncGenerator[Result, None]:
@@ -84,19 +84,23 @@ class Driver:
         """Take delivery of a stop that came after the last suspension, so
         that it cannot cancel the caller's code afterwards."""
         task, self._task = self._task, None
-        while self._undelivered:
+        if self._pending:
             try:
                 await asyncio.sleep(0)
             except asyncio.CancelledError:
                 if not self._ours(task):
                     raise
+        self._pending = False
 
     def _ours(self, task: asyncio.Task[Any] | None) -> bool:
-        """Whether a CancelledError is one of our stops (else the caller was cancelled)."""
-        if not self._undelivered or task is None:
+        """Whether a CancelledError comes from :meth:`stop` (else the caller
+        was cancelled, and it must go on). Several stops before the task ran
+        again are one CancelledError: every request is withdrawn."""
+        if not self.stops or task is None:
             return False
-        self._undelivered -= 1
-        task.uncancel()
+        self._pending = False
+        while task.cancelling():
+            task.uncancel()
         return True
 
 

@@ -121,11 +121,13 @@ async def _check(
                 sys.stderr.write(table(driver.host_stats) + "\n")
     sys.stdout.flush()  # a full disk must show here, not in the interpreter's last flush
     code = _exit_code(driver, trap)
-    if trap.forced:
-        # A second signal: the report is written; do not wait for the loop's
-        # shutdown to wind down what the first signal cancelled.
+    if trap.received:
+        # Interrupted, and the report is written: exit now rather than wait for
+        # the loop's shutdown, during which the default handlers are back and a
+        # further signal would kill the process.
         sys.stderr.flush()
         os._exit(code)
+    trap.hold()  # the run is complete: a late signal must not kill it during shutdown
     return code
 
 

@@ -15,7 +15,6 @@ Three phases, one handler each:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 import threading
@@ -42,16 +41,12 @@ class SignalTrap:
         self.received: list[int] = []
         self._raising = True
         self._driver: Driver | None = None
+        self._held = False
 
     @property
     def code(self) -> int | None:
         """The exit code the first signal asks for, if one came."""
         return exit_code(self.received[0]) if self.received else None
-
-    @property
-    def forced(self) -> bool:
-        """A second signal: the user will not wait for the run to wind down."""
-        return len(self.received) > 1
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
@@ -65,12 +60,18 @@ class SignalTrap:
             self._python_handlers()
             yield
         finally:
+            if self._held:  # a signal held back since the run completed is dropped
+                for sig in SIGNALS:
+                    signal.signal(sig, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
     @contextlib.contextmanager
     def in_loop(self, driver: Driver) -> Iterator[None]:
         """While the checks run and the report is written, in the running loop."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         main = threading.current_thread() is threading.main_thread()
         self._driver = driver
@@ -84,6 +85,13 @@ class SignalTrap:
             # the checks are over and the report is being written.
             self._driver = None
             self._raising = False
+
+    def hold(self) -> None:
+        """Block the signals until the command returns: the run is complete and
+        reported, and the loop's shutdown puts the default handlers back."""
+        if threading.current_thread() is threading.main_thread():
+            signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+            self._held = True
 
     def after_loop(self) -> None:
         """The loop's shutdown reset the handlers to the defaults: note signals again."""
