@@ -343,3 +343,22 @@ def test_headers_table_in_the_file_and_header_option_add_up(project: Path) -> No
         ("X-A", "1"),
         ("X-B", "2"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("timeout = inf\n", "urlcheck.toml: timeout: Input should be a finite number"),
+        ("connect_timeout = nan\n", "urlcheck.toml: connect_timeout: Input should be a finite"),
+        ("max_retry_wait = 1e300\n", "urlcheck.toml: max_retry_wait: Input should be less than"),
+        ("concurrency = 9223372036854775807\n", "urlcheck.toml: concurrency: Input should be"),
+        ('[hosts."a.com"]\nrequest_interval = inf\n', 'hosts."a.com".request_interval: Input'),
+        ('[hosts."a.com"]\ntimeout = -inf\n', 'hosts."a.com".timeout: Input should be'),
+    ],
+)
+def test_toml_infinities_and_huge_numbers_are_one_line(
+    project: Path, cli: Cli, text: str, expected: str
+) -> None:
+    """TOML itself can write inf and nan; a timer given one crashed aiohttp."""
+    (project / "urlcheck.toml").write_text(text)
+    assert expected in error_line(cli(["http://127.0.0.1:1/"]))

@@ -37,7 +37,8 @@ def settings_options(model: type[BaseModel] = Settings) -> list[click.Option]:
     return [
         _option(name, field, cli, flag_of(name, model))
         for name, field in model.model_fields.items()
-        if (cli := cli_of(name, model)).option
+        # A table has no command-line spelling: it is written in a configuration file.
+        if (cli := cli_of(name, model)).option and get_origin(field.annotation) is not dict
     ]
 
 
