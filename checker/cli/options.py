@@ -58,7 +58,9 @@ def _option(name: str, field: FieldInfo, cli: Cli, long: str) -> click.Option:
         return PanelOption([*decls, name], is_flag=True, default=None, **common)
     return PanelOption(
         [*decls, name],
-        type=click.STRING,  # parsed and validated by Settings, not here
+        # Parsed and validated by Settings, not here. A closed set is offered
+        # as a choice, for its list in --help and click's "did you mean".
+        type=click.Choice([str(m.value) for m in kind]) if _is_enum(kind) else click.STRING,
         multiple=many,
         default=None,
         metavar=cli.metavar or _metavar(kind),
@@ -78,9 +80,13 @@ def _kind(annotation: Any) -> tuple[Any, bool]:
     return annotation, many
 
 
-def _metavar(kind: Any) -> str:
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return "[" + "|".join(str(member.value) for member in kind) + "]"
+def _is_enum(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+
+def _metavar(kind: Any) -> str | None:
+    if _is_enum(kind):
+        return None  # click's choice lists the values
     if kind is int:
         return "INTEGER"
     if kind is float:
