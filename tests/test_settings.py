@@ -168,3 +168,22 @@ def test_compiled_patterns_are_accepted_as_they_are() -> None:
 def test_bad_regex_message_names_the_pattern() -> None:
     with pytest.raises(ValidationError, match=r"'\(' is not a valid regular expression"):
         Settings(exclude=("(",))  # type: ignore[arg-type]
+
+
+def _numeric_fields() -> list[tuple[str, type]]:
+    found = []
+    for name, field in Settings.model_fields.items():
+        for kind in (int, float):
+            if field.annotation in (kind, kind | None):
+                found.append((name, kind))
+    return found
+
+
+def test_no_number_is_unbounded_or_infinite() -> None:
+    """A value past its bound is a typo or an attack; inf and nan crash aiohttp's timers."""
+    fields = _numeric_fields()
+    assert {"timeout", "connect_timeout", "concurrency", "retries"} <= {n for n, _ in fields}
+    for name, kind in fields:
+        for value in [float("inf"), float("nan"), 1e300] if kind is float else [10**30]:
+            with pytest.raises(ValidationError):
+                Settings.model_validate({name: value})

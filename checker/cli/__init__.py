@@ -18,7 +18,7 @@ from checker._version import __version__
 if TYPE_CHECKING:
     from checker.cli.signals import SignalTrap
 
-EXIT_USAGE, EXIT_INTERNAL, EXIT_BROKEN_PIPE = 2, 3, 141
+EXIT_USAGE, EXIT_INTERNAL = 2, 3
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
