@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import ServerThread, SlowSite, spawn_cli
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"
@@ -225,7 +225,8 @@ def test_a_second_signal_ends_the_run_cleanly(
     assert_quiet(err)
     report = json.loads(out_file.read_text())
     assert sorted(r["url"] for r in report["results"]) == sorted(urls)
-    assert report["summary"]["cancelled"] == 20
+    assert report["summary"]["total"] == 21
+    assert report["summary"]["cancelled"] >= 20  # /fast too, if its answer was not read yet
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
