@@ -1,26 +1,27 @@
-"""The library API: the same engine the CLI runs.
+"""The library API: the same run driver the CLI uses (checker/runner.py).
 
 async for result in checker.check(urls=["https://example.com/"]):
     print(result.url, result.outcome)
 
 report = checker.check_sync(sources=["urls.txt"], settings=Settings(retries=0))
+
+No configuration file and no ``.urlcheckignore`` is read unless asked:
+``ignore=checker.filters.read_ignore_file()`` applies the ignore file as the CLI does.
 """
 
 from __future__ import annotations
 
-import asyncio
-import gc
-from collections.abc import AsyncGenerator, Coroutine, Iterable
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, Iterable
 
-from checker.engine import Run
+from checker.filters import IgnoreRules
 from checker.models import Report, Result
+from checker.runner import Driver, collect, run_loop, stream
 from checker.settings import Settings
 from checker.sources import ARG, Fetch, Link, SourceError, empty_input_message, read_sources
 from checker.sources.resolve import remapped
 from checker.targets import TargetIndex
 
-T = TypeVar("T")
+__all__ = ["build_index", "check", "check_sync", "run_loop"]
 
 
 def build_index(
@@ -28,11 +29,13 @@ def build_index(
     sources: Iterable[str] = (),
     settings: Settings | None = None,
     fetch: Fetch | None = None,
+    ignore: IgnoreRules = (),
 ) -> TargetIndex:
     """Read literal ``urls`` and then ``sources`` (paths, ``-``, directories,
     globs, ``settings.sitemap``) into a target index. Sitemaps are fetched
     with ``fetch`` (a bridged ``checker.sources.fetch.Fetcher`` over the
-    run's session), else with a private session opened when first needed.
+    run's session), else with a private session opened when first needed;
+    either way ``ignore`` (.urlcheckignore rules) is asked before each fetch.
 
     Raises :class:`checker.sources.SourceError` for a source that cannot be
     read, or when no link at all was read, unless ``settings.allow_empty``.
@@ -44,7 +47,7 @@ def build_index(
             remapped((Link(url, ARG, n) for n, url in enumerate(urls, start=1)), settings.remap)
         )
         sources = list(sources)
-        index.add(read_sources(sources, settings=settings, fetch=fetch))
+        index.add(read_sources(sources, settings=settings, fetch=fetch, ignore=ignore))
         if not index.links and not settings.allow_empty:
             message = empty_input_message(sources, settings)
             if message is not None:
@@ -56,12 +59,19 @@ def build_index(
 
 
 async def check(
-    urls: Iterable[str] = (), *, sources: Iterable[str] = (), settings: Settings | None = None
+    urls: Iterable[str] = (),
+    *,
+    sources: Iterable[str] = (),
+    settings: Settings | None = None,
+    ignore: IgnoreRules = (),
 ) -> AsyncGenerator[Result, None]:
-    """Yield one :class:`Result` per unique URL, in the order the strategy gives."""
+    """Yield one :class:`Result` per unique URL, in the order the strategy gives.
+
+    ``ignore``: exclusion rules such as :func:`checker.filters.read_ignore_file` returns.
+    """
     settings = settings or Settings()
     with build_index(urls, sources, settings) as index:
-        results = Run(settings, index).results()
+        results = stream(Driver(settings, index, ignore))
         try:
             async for result in results:
                 yield result
@@ -72,39 +82,17 @@ async def check(
 
 
 def check_sync(
-    urls: Iterable[str] = (), *, sources: Iterable[str] = (), settings: Settings | None = None
+    urls: Iterable[str] = (),
+    *,
+    sources: Iterable[str] = (),
+    settings: Settings | None = None,
+    ignore: IgnoreRules = (),
 ) -> Report:
     """Check everything and return the whole :class:`Report`. Not for use inside a running loop."""
     settings = settings or Settings()
 
-    async def collect() -> Report:
+    async def run() -> Report:
         with build_index(urls, sources, settings) as index:
-            run = Run(settings, index)
-            results = [result async for result in run.results()]
-            return Report(run.summary, results)
+            return await collect(Driver(settings, index, ignore))
 
-    return run_loop(collect())
-
-
-# At CPython's default of 700 the collector ran ~100 times in a check of the
-# 10k benchmark list, ~0.8 ms each: 80 ms, 6 % of the run, spent finding
-# little. At 10,000 it runs twice (1 ms in all). Garbage in reference cycles
-# now waits for 10,000 allocations instead of 700: a few MB at most (the 1M
-# benchmark's peak RSS went down, 66 → 63 MB).
-GC_YOUNG_THRESHOLD = 10_000
-
-
-def run_loop(main: Coroutine[Any, Any, T]) -> T:
-    """Run on uvloop where it is installed (ENGINEERING.md: ~1.3x the stock loop),
-    with the cyclic garbage collector's young generation widened meanwhile."""
-    threshold = gc.get_threshold()
-    if 0 < threshold[0] < GC_YOUNG_THRESHOLD:  # 0: the caller turned collection off
-        gc.set_threshold(GC_YOUNG_THRESHOLD, *threshold[1:])
-    try:
-        try:
-            import uvloop
-        except ImportError:
-            return asyncio.run(main)
-        return uvloop.run(main)
-    finally:
-        gc.set_threshold(*threshold)
+    return run_loop(run())

@@ -1,12 +1,17 @@
-"""The closed sets of option values.
+"""The closed sets of option values, and how an option appears on the command line.
 
-Kept free of heavy imports: the CLI needs them to build ``--help``, and
-``--help`` must not import aiohttp or pydantic.
+Kept free of heavy imports: ``urlcheck --version`` must not import aiohttp
+or pydantic, and ``import checker`` stays light.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class StrategyName(StrEnum):
@@ -55,3 +60,48 @@ class SourceFormat(StrEnum):
     RST = "rst"
     SITEMAP = "sitemap"
     TEXT = "text"  # every URL in prose: files whose extension names no other format
+
+
+class Panel(StrEnum):
+    """The groups ``--help`` shows options in, in this order."""
+
+    INPUTS = "Inputs"
+    CHECKING = "Checking"
+    HTTP = "HTTP"
+    OUTPUT = "Output"
+    CONFIGURATION = "Configuration"
+
+
+@dataclass(frozen=True)
+class Cli:
+    """How a Settings field appears on the command line, beside its type,
+    default and ``description``: ``Annotated[int, Cli(short="-c")]``.
+
+    A field without one is still an option: ``--field-name`` in the Checking
+    panel, a ``--flag/--no-flag`` pair for a bool, repeatable for a tuple.
+    """
+
+    long: str | None = None  # e.g. "--header" for the field ``headers``
+    short: str | None = None
+    metavar: str | None = None
+    panel: Panel = Panel.CHECKING
+    negatable: bool = True  # a bool has a --no- form
+    default_help: str | None = None  # shown instead of the default value
+    envvar: str | None = None
+    option: bool = True  # False: only in configuration files (``hosts``)
+
+
+def cli_of(name: str, model: type[BaseModel] | None = None) -> Cli:
+    """How the field ``name`` of ``model`` (default: Settings) appears on the
+    command line: its :class:`Cli` marker, or the defaults when it has none."""
+    if model is None:
+        from checker.settings import Settings
+
+        model = Settings
+    field = model.model_fields[name]
+    return next((m for m in field.metadata if isinstance(m, Cli)), Cli())
+
+
+def flag_of(name: str, model: type[BaseModel] | None = None) -> str:
+    """The long option of the field ``name``: ``--per-host``, ``--header``."""
+    return cli_of(name, model).long or "--" + name.replace("_", "-")

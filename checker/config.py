@@ -8,9 +8,10 @@ one directory ``urlcheck.toml`` wins; a ``pyproject.toml`` without
 ``[tool.urlcheck]`` is passed over.
 
 Keys are the Settings field names: the CLI's long options in snake_case,
-plus ``hosts``. The file is validated by the same model as the CLI, and
-errors name the file and the key. The CLI wins over the file, except that
-a list is the file's items followed by the CLI's.
+plus ``hosts``. The file's raw values and the command line's are merged,
+then validated once by the same model (:func:`settings`); an error names
+the file and the key, or the option, that holds the bad value. The CLI wins
+over the file, except that a list is the file's items followed by the CLI's.
 
 Relative paths in a file are relative to the file, and ``${NAME}`` in a
 header value is read from the environment, so that a committed file can
@@ -23,11 +24,15 @@ import difflib
 import os
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
+from checker.choices import flag_of
+from checker.optiontypes import as_list, is_list_field
 from checker.settings import HostPolicy, Settings
 
 FILE = "urlcheck.toml"
@@ -40,34 +45,59 @@ class ConfigError(Exception):
     """A configuration file that cannot be read or is not valid: exit 2, one line."""
 
 
-def load(path: Path | None = None, *, no_config: bool = False) -> dict[str, Any]:
-    """The validated settings of the file named, or else of the one found.
+@dataclass(frozen=True)
+class ConfigFile:
+    """A configuration file's settings as raw values (paths resolved against
+    the file, ``${NAME}`` expanded), not yet validated."""
 
-    Only the keys the file sets are returned, as Settings values, ready for
-    :func:`merge`. Raises :class:`ConfigError`.
-    """
+    path: Path
+    prefix: str  # how its keys are named: "" or "tool.urlcheck."
+    values: dict[str, Any]
+
+
+def read(path: Path | None = None, *, no_config: bool = False) -> ConfigFile | None:
+    """The file named, or else the one found, or None. Raises :class:`ConfigError`."""
     if no_config:
-        return {}
+        return None
     if path is None:
         path = discover()
         if path is None:
-            return {}
+            return None
     raw, prefix = _read(path)
-    values = _prepare(raw, path, prefix)
+    return ConfigFile(path, prefix, _prepare(raw, path, prefix))
+
+
+def load(path: Path | None = None, *, no_config: bool = False) -> dict[str, Any]:
+    """The validated settings of the file named, or else of the one found.
+
+    Only the keys the file sets are returned, as Settings values: for the
+    library, ``Settings.model_validate(load())``. Raises :class:`ConfigError`.
+    """
+    file = read(path, no_config=no_config)
+    if file is None:
+        return {}
+    validated = settings(file, {})
+    return {key: getattr(validated, key) for key in file.values}
+
+
+def settings(file: ConfigFile | None, options: dict[str, Any]) -> Settings:
+    """The file's values, overridden by the command line's ``options``,
+    validated once. Raises :class:`ConfigError` naming the file and key, or
+    the option, that holds the bad value."""
+    values = merge(file.values if file else {}, options)
     try:
-        validated = Settings.model_validate(values)
+        return Settings.model_validate(values)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path, prefix)) from None
-    return {key: getattr(validated, key) for key in values}
+        raise ConfigError(_describe(exc.errors()[0], file, options)) from None
 
 
 def merge(file: dict[str, Any], cli: dict[str, Any]) -> dict[str, Any]:
-    """The CLI wins, except that lists add up: the file's items, then the CLI's."""
+    """Raw values: the CLI wins, except that a list field adds up, the
+    file's items first, then the CLI's."""
     merged = dict(file)
     for key, value in cli.items():
-        before = merged.get(key)
-        if isinstance(before, list | tuple) and isinstance(value, list | tuple):
-            merged[key] = (*before, *value)
+        if key in merged and is_list_field(Settings, key):
+            merged[key] = [*as_list(merged[key]), *as_list(value)]
         else:
             merged[key] = value
     return merged
@@ -182,16 +212,36 @@ def _key(prefix: str, host: str) -> str:
     return f'{prefix}hosts."{host}".headers'
 
 
-def _describe(exc: ValidationError, path: Path, prefix: str) -> str:
-    """One line: the file, the key, what was wrong, and for a typo the key meant."""
-    error = exc.errors()[0]
+def _describe(error: ErrorDetails, file: ConfigFile | None, options: dict[str, Any]) -> str:
+    """One line naming where the bad value came from: the file and its key,
+    with the nearest key for a typo, or the command-line option."""
     loc = error["loc"]
-    key = prefix + _dotted(loc)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if file is None or (loc and _from_options(loc, file.values, options)):
+        name = str(loc[0]) if loc else ""
+        option = flag_of(name) if name in Settings.model_fields else "options"
+        return f"invalid value for {option}: {message}"
+    # An item's index is left out: the key is what the user looks for in the file.
+    key = file.prefix + _dotted(tuple(part for part in loc if not isinstance(part, int)))
+    shown = _shown(file.path)
     if error["type"] == "extra_forbidden":
         model: type[BaseModel] = HostPolicy if loc[0] == "hosts" else Settings
-        return f"{_shown(path)}: {key}: unknown key{_suggest(str(loc[-1]), model)}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{_shown(path)}: {key}: {message}"
+        return f"{shown}: {key}: unknown key{_suggest(str(loc[-1]), model)}"
+    return f"{shown}: {key}: {message}"
+
+
+def _from_options(
+    loc: tuple[int | str, ...], file: dict[str, Any], options: dict[str, Any]
+) -> bool:
+    """Whether the value at ``loc`` came from the command line: an option
+    replaces the file's value, except in a list, whose first items are the file's."""
+    name = loc[0]
+    if name not in options:
+        return False
+    if name not in file or not is_list_field(Settings, str(name)):
+        return True
+    index = loc[1] if len(loc) > 1 else None
+    return isinstance(index, int) and index >= len(as_list(file[name]))
 
 
 def _suggest(key: str, model: type[BaseModel]) -> str:

@@ -69,10 +69,11 @@ class LinkFilter:
         if self._schemes and scheme is not None and scheme not in self._schemes:
             return f"scheme {scheme!r} is not one of --scheme {', '.join(sorted(self._schemes))}"
         settings = self._settings
-        reason = settings.exclusion(url)
-        if reason is not None:
-            return reason
-        if self._ignore and not any(p.search(url) for p in settings.include):
+        # The one include-wins rule, over --exclude and the ignore file alike.
+        if (settings.exclude or self._ignore) and not any(p.search(url) for p in settings.include):
+            for pattern in settings.exclude:
+                if pattern.search(url):
+                    return f"matches --exclude {pattern.pattern!r}"
             for pattern, where in self._ignore:
                 if pattern.search(url):
                     return f"matches {pattern.pattern!r} in {where}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,44 @@ def test_run_loop_widens_the_young_gc_generation_only_while_it_runs(
         gc.set_threshold(*saved)
     assert during == (expected_young, *before[1:])
     assert after == before
+
+
+# --- .urlcheckignore: the library reads none unless it is given one (README) ------
+
+
+@pytest.fixture
+def page_site() -> ServerThread:
+    from aiohttp import web
+
+    async def page(_: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/page", page)
+    return ServerThread(app)
+
+
+def test_library_ignores_a_urlcheckignore_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page_site: ServerThread
+) -> None:
+    (tmp_path / ".urlcheckignore").write_text("127\\.0\\.0\\.1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with page_site:
+        report = check_sync([page_site.url("/page")], settings=Settings(retries=0))
+    assert [r.outcome for r in report.results] == [Outcome.OK]
+
+
+def test_run_applies_ignore_rules_it_is_given(page_site: ServerThread) -> None:
+    from checker.api import run_loop
+    from checker.engine import Run
+    from checker.sources import Link
+    from checker.targets import TargetIndex
+
+    async def go() -> list[Outcome]:
+        with TargetIndex() as index:
+            index.add([Link(page_site.url("/page"), "<arg>", 1)])
+            rules = [(re.compile("/page"), ".urlcheckignore:1")]
+            return [r.outcome async for r in Run(Settings(retries=0), index, rules).results()]
+
+    with page_site:
+        assert run_loop(go()) == [Outcome.EXCLUDED]

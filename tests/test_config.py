@@ -254,3 +254,111 @@ def test_example_needs_its_token(project: Path, monkeypatch: pytest.MonkeyPatch,
     line = error_line(cli(["http://127.0.0.1:1/", "--config", str(EXAMPLE)]))
     assert "DOCS_TOKEN is not set" in line
     assert os.path.basename(EXAMPLE) in line
+
+
+# --- one validation, one rule for lists ------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["exclude", "include"])
+def test_a_bare_string_is_one_regex_not_one_per_character(project: Path, key: str) -> None:
+    """Validated twice, ``exclude = "abc"`` became the regexes a, b and c."""
+    (project / "urlcheck.toml").write_text(f'{key} = "abc"\n')
+    assert [p.pattern for p in load()[key]] == ["abc"]
+
+
+def test_exclude_as_a_bare_string_excludes_only_what_matches(project: Path, cli: Cli) -> None:
+    (project / "urlcheck.toml").write_text('exclude = "abc"\ninclude = "xyz"\n')
+    urls = ["http://127.0.0.1:1/b", "http://127.0.0.1:1/abc", "http://127.0.0.1:1/abc-xyz"]
+    result = cli([*urls, "--format", "json", "--retries", "0"])
+    assert outcomes(result) == {urls[0]: "error", urls[1]: "excluded", urls[2]: "error"}
+
+
+LIST_VALUES = {
+    "exclude": "x",
+    "include": "x",
+    "exclude_path": "x",
+    "headers": "X-A: 1",
+    "header_for": "a.example=X-A: 1",
+    "remap": "a b",
+    "sitemap": "https://example.com/sitemap.xml",
+    "scheme": "https",
+    "reports": "json:r.json",
+}
+
+
+def test_every_list_field_takes_a_bare_string_as_one_item() -> None:
+    from checker.optiontypes import is_list_field
+    from checker.settings import Settings
+
+    lists = {name for name in Settings.model_fields if is_list_field(Settings, name)}
+    assert lists == set(LIST_VALUES), "a new list field needs a value here"
+    for name, value in LIST_VALUES.items():
+        bare = Settings.model_validate({name: value})
+        listed = Settings.model_validate({name: [value]})
+        assert len(getattr(bare, name)) == 1, name
+        assert repr(getattr(bare, name)) == repr(getattr(listed, name)), name
+
+
+def test_file_values_are_validated_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker import config
+    from checker.settings import Settings
+
+    (project / "urlcheck.toml").write_text("retries = 1\nexclude = ['a']\n")
+    calls = []
+    real = Settings.model_validate.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Settings], *args: object, **kwargs: object) -> Settings:
+        calls.append(args[0])
+        return real(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Settings, "model_validate", classmethod(counting))
+    settings = config.settings(config.read(), {"exclude": ["b"], "timeout": "5"})
+    assert len(calls) == 1
+    assert calls[0] == {"retries": 1, "exclude": ["a", "b"], "timeout": "5"}
+    assert [p.pattern for p in settings.exclude] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("file_items", "cli_items", "expected"),
+    [
+        ("['ok', '(']", ["fine"], "urlcheck.toml: exclude: '(' is not a valid regular"),
+        ("['ok']", ["fine", "("], "invalid value for --exclude: '(' is not a valid regular"),
+        ('"("', ["fine"], "urlcheck.toml: exclude: '('"),
+    ],
+)
+def test_a_bad_item_in_a_merged_list_is_blamed_on_where_it_came_from(
+    project: Path, cli: Cli, file_items: str, cli_items: list[str], expected: str
+) -> None:
+    (project / "urlcheck.toml").write_text(f"exclude = {file_items}\n")
+    args = [a for item in cli_items for a in ("--exclude", item)]
+    assert expected in error_line(cli(["http://127.0.0.1:1/", *args]))
+
+
+def test_headers_table_in_the_file_and_header_option_add_up(project: Path) -> None:
+    from checker import config
+
+    (project / "urlcheck.toml").write_text('headers = {X-A = "1"}\n')
+    settings = config.settings(config.read(), {"headers": ["X-B: 2"]})
+    assert [(h.name, h.value.get_secret_value()) for h in settings.headers] == [
+        ("X-A", "1"),
+        ("X-B", "2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("timeout = inf\n", "urlcheck.toml: timeout: Input should be a finite number"),
+        ("connect_timeout = nan\n", "urlcheck.toml: connect_timeout: Input should be a finite"),
+        ("max_retry_wait = 1e300\n", "urlcheck.toml: max_retry_wait: Input should be less than"),
+        ("concurrency = 9223372036854775807\n", "urlcheck.toml: concurrency: Input should be"),
+        ('[hosts."a.com"]\nrequest_interval = inf\n', 'hosts."a.com".request_interval: Input'),
+        ('[hosts."a.com"]\ntimeout = -inf\n', 'hosts."a.com".timeout: Input should be'),
+    ],
+)
+def test_toml_infinities_and_huge_numbers_are_one_line(
+    project: Path, cli: Cli, text: str, expected: str
+) -> None:
+    """TOML itself can write inf and nan; a timer given one crashed aiohttp."""
+    (project / "urlcheck.toml").write_text(text)
+    assert expected in error_line(cli(["http://127.0.0.1:1/"]))

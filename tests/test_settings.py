@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from checker import __version__
 from checker.choices import Format, Method, StrategyName
+from checker.filters import LinkFilter
 from checker.settings import Header, Settings, StatusSet
 
 
@@ -47,7 +48,7 @@ def test_values_are_parsed_from_their_cli_spelling() -> None:
     assert s.format is Format.JSONL
     assert s.output == Path("out.json")
     assert s.method is Method.GET
-    assert 403 in s.accept
+    assert 403 in s.accept.statuses
     assert s.headers[0].name == "X-Key"
     assert s.exclude[0].pattern == "^https://internal\\."
 
@@ -63,14 +64,13 @@ def test_values_are_parsed_from_their_cli_spelling() -> None:
     ],
 )
 def test_status_sets(text: str, inside: list[int], outside: list[int]) -> None:
-    accepted = StatusSet.parse(text)
+    accepted = StatusSet.parse(text).statuses
     assert all(status in accepted for status in inside)
     assert not any(status in accepted for status in outside)
 
 
 def test_a_status_set_holds_only_ints() -> None:
-    assert "200" not in StatusSet.parse("200")
-    assert None not in StatusSet.parse("200")
+    assert StatusSet.parse("200").statuses == frozenset({200})
 
 
 @pytest.mark.parametrize("text", ["2xx", "", "200..", "..299", "299..200", "42", "200-299", "a,b"])
@@ -148,17 +148,18 @@ def test_empty_header_values_are_not_secrets() -> None:
 
 def test_exclusion_and_include_wins() -> None:
     s = Settings(exclude=("example\\.com", "^http:"), include=("/keep",))  # type: ignore[arg-type]
-    assert s.exclusion("https://other.org/") is None
-    reason = s.exclusion("https://example.com/x")
+    excluded = LinkFilter(s)
+    assert excluded("https://other.org/") is None
+    reason = excluded("https://example.com/x")
     assert reason is not None
     assert repr("example\\.com") in reason
-    assert s.exclusion("http://other.org/") is not None
-    assert s.exclusion("https://example.com/keep") is None
+    assert excluded("http://other.org/") is not None
+    assert excluded("https://example.com/keep") is None
 
 
 def test_no_exclude_means_nothing_is_excluded_even_with_include() -> None:
     s = Settings(include=("x",))  # type: ignore[arg-type]
-    assert s.exclusion("http://anything/") is None
+    assert LinkFilter(s)("http://anything/") is None
 
 
 def test_compiled_patterns_are_accepted_as_they_are() -> None:
@@ -169,3 +170,22 @@ def test_compiled_patterns_are_accepted_as_they_are() -> None:
 def test_bad_regex_message_names_the_pattern() -> None:
     with pytest.raises(ValidationError, match=r"'\(' is not a valid regular expression"):
         Settings(exclude=("(",))  # type: ignore[arg-type]
+
+
+def _numeric_fields() -> list[tuple[str, type]]:
+    found = []
+    for name, field in Settings.model_fields.items():
+        for kind in (int, float):
+            if field.annotation in (kind, kind | None):
+                found.append((name, kind))
+    return found
+
+
+def test_no_number_is_unbounded_or_infinite() -> None:
+    """A value past its bound is a typo or an attack; inf and nan crash aiohttp's timers."""
+    fields = _numeric_fields()
+    assert {"timeout", "connect_timeout", "concurrency", "retries"} <= {n for n, _ in fields}
+    for name, kind in fields:
+        for value in [float("inf"), float("nan"), 1e300] if kind is float else [10**30]:
+            with pytest.raises(ValidationError):
+                Settings.model_validate({name: value})

@@ -39,6 +39,7 @@ from checker.sources.resolve import Resolver, remapped
 from checker.sources.walk import Document, WalkOptions, expand
 
 if TYPE_CHECKING:
+    from checker.filters import IgnoreRules
     from checker.settings import Settings
     from checker.sources.fetch import Fetcher
     from checker.sources.sitemap import Budget
@@ -70,17 +71,19 @@ def read_sources(
     *,
     fetch: Fetch | None = None,
     warn: Warn = warn_on_stderr,
+    ignore: IgnoreRules = (),
 ) -> Iterator[Link]:
     """Yield every link of every source, in order, lazily. Raises :class:`SourceError`.
 
     ``warn`` is told of what loses links without ending the run (a sitemap an
-    index names that cannot be read, a cap reached).
+    index names that cannot be read, a cap reached). ``ignore`` (the
+    .urlcheckignore rules) is asked before any fetch, as the run asks it.
     """
     if settings is None:
         from checker.settings import Settings
 
         settings = Settings()
-    reading = _Reading(settings, fetch, warn)
+    reading = _Reading(settings, fetch, warn, ignore)
     try:
         yield from remapped(reading.links(specs, stdin), settings.remap)
     finally:
@@ -103,7 +106,9 @@ def empty_input_message(specs: list[str], settings: Settings) -> str | None:
 class _Reading:
     """One run's reading: the resolver, the walk's rules, the fetcher and the sitemap budget."""
 
-    def __init__(self, settings: Settings, fetch: Fetch | None, warn: Warn) -> None:
+    def __init__(
+        self, settings: Settings, fetch: Fetch | None, warn: Warn, ignore: IgnoreRules
+    ) -> None:
         from checker.sources.sitemap import Budget
 
         self._settings = settings
@@ -117,6 +122,7 @@ class _Reading:
             exclude_path=settings.exclude_path,
         )
         self._fetch = fetch
+        self._ignore = ignore
         self._owned: Fetcher | None = None
         self._warn = warn
         self._budget: Budget = Budget(settings.max_sitemaps)
@@ -255,7 +261,7 @@ class _Reading:
         if self._fetch is None:
             from checker.sources.fetch import Fetcher
 
-            self._owned = Fetcher.private(self._settings)
+            self._owned = Fetcher.private(self._settings, self._ignore)
             self._fetch = self._owned
         return self._fetch
 

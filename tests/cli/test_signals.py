@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import select
 import shlex
 import signal
@@ -18,7 +19,7 @@ import pytest
 from tests.conftest import ServerThread, SlowSite, spawn_cli
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"
@@ -29,6 +30,17 @@ def read_line(stream: IO[bytes], timeout: float = 10) -> bytes:
     ready, _, _ = select.select([stream], [], [], timeout)
     assert ready, "no output line"
     return stream.readline()
+
+
+def handlers_installed(pid: int) -> bool:
+    """Whether the process catches SIGINT and SIGTERM yet (a loaded machine
+    can take more than a second to start Python)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = int(re.search(r"SigCgt:\s*([0-9a-f]+)", status)[1], 16)  # type: ignore[index]
+    return all(caught & (1 << (sig - 1)) for sig in (signal.SIGINT, signal.SIGTERM))
 
 
 def assert_quiet(stderr: bytes) -> None:
@@ -143,10 +155,104 @@ def test_head_dash_1_in_a_shell_pipeline(slow_site: tuple[SlowSite, ServerThread
 def test_sigint_before_the_run_starts() -> None:
     """Ctrl-C while the list is still being read from stdin: 130, one line, no traceback."""
     proc = spawn_cli(["-"], stdin=subprocess.PIPE)
-    time.sleep(0.8)  # started, and blocked reading stdin
+    wait_until(lambda: handlers_installed(proc.pid))
+    time.sleep(0.3)  # and, most likely, blocked reading stdin
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 130
+    assert_quiet(err)
+    assert err.decode().count("\n") <= 1
+    assert out == b""
+
+
+# --- SIGTERM (timeout, docker stop, a cancelled CI job) is handled like Ctrl-C ---------
+
+
+def test_sigterm_writes_the_whole_report_to_the_output_file_and_exits_143(
+    slow_site: tuple[SlowSite, ServerThread], tmp_path: Path
+) -> None:
+    site, server = slow_site
+    out_file = tmp_path / "report.json"
+    fast, slow = server.url("/fast"), [server.url(f"/slow/{n}") for n in range(3)]
+    proc = spawn_cli(["--format", "json", "--retries", "0", "-o", str(out_file), fast, *slow])
+    wait_until(lambda: site.in_flight == 3 and site.done == ["/fast"])
+    time.sleep(0.5)  # the client reads the fast answer
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 143
+    assert_quiet(err)
+    assert out == b""
+    report = json.loads(out_file.read_text())
+    outcomes = {r["url"]: r["outcome"] for r in report["results"]}
+    assert outcomes == {fast: "ok", **dict.fromkeys(slow, "cancelled")}
+    assert report["summary"]["total"] == 4
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"], "no temporary file is left"
+
+
+def test_sigterm_with_jsonl_cancels_the_rest(slow_site: tuple[SlowSite, ServerThread]) -> None:
+    site, server = slow_site
+    urls = [server.url("/fast"), server.url("/slow/1"), server.url("/slow/2")]
+    proc = spawn_cli(["--format", "jsonl", "--retries", "0", *urls])
+    assert proc.stdout is not None
+    assert json.loads(read_line(proc.stdout))["outcome"] == "ok"
+    wait_until(lambda: site.in_flight == 2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 143
+    assert_quiet(err)
+    assert {json.loads(line)["outcome"] for line in out.splitlines()} == {"cancelled"}
+    assert "3 URLs" in err.decode()
+
+
+@pytest.mark.parametrize(
+    "second", [signal.SIGINT, signal.SIGTERM], ids=["then-sigint", "then-sigterm"]
+)
+def test_a_second_signal_ends_the_run_cleanly(
+    slow_site: tuple[SlowSite, ServerThread], tmp_path: Path, second: int
+) -> None:
+    site, server = slow_site
+    out_file = tmp_path / "report.json"
+    urls = [server.url("/fast"), *(server.url(f"/slow/{n}") for n in range(20))]
+    proc = spawn_cli(
+        ["--format", "json", "--retries", "0", "--per-host", "30", "-o", str(out_file), *urls]
+    )
+    wait_until(lambda: site.in_flight == 20)
+    proc.send_signal(signal.SIGINT)
+    proc.send_signal(second)
+    _, err = proc.communicate(timeout=10)
+    # Sent back to back, the two may be taken in either order: the first names the code.
+    assert proc.returncode in (130, 143)
+    assert_quiet(err)
+    report = json.loads(out_file.read_text())
+    assert sorted(r["url"] for r in report["results"]) == sorted(urls)
+    assert report["summary"]["total"] == 21
+    assert report["summary"]["cancelled"] >= 20  # /fast too, if its answer was not read yet
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_many_signals_in_a_row_still_give_a_valid_report(
+    slow_site: tuple[SlowSite, ServerThread],
+) -> None:
+    site, server = slow_site
+    urls = [server.url(f"/slow/{n}") for n in range(10)]
+    proc = spawn_cli(["--format", "json", "--retries", "0", "--per-host", "30", *urls])
+    wait_until(lambda: site.in_flight == 10)
+    for _ in range(5):
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.01)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 143
+    assert_quiet(err)
+    assert json.loads(out)["summary"]["cancelled"] == 10
+
+
+def test_sigterm_before_the_run_starts() -> None:
+    proc = spawn_cli(["-"], stdin=subprocess.PIPE)
+    wait_until(lambda: handlers_installed(proc.pid))
+    time.sleep(0.3)  # and, most likely, blocked reading stdin
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 143
     assert_quiet(err)
     assert err.decode().count("\n") <= 1
     assert out == b""

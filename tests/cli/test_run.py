@@ -11,8 +11,6 @@ import os
 import re
 import socket
 import stat
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,6 @@ from urllib.parse import quote, quote_plus
 import pytest
 from aiohttp import web
 
-from checker.settings import Settings
 from tests.conftest import CliResult, ServerThread, run_cli, spawn_cli
 
 RESULT_KEYS = {
@@ -580,105 +577,6 @@ def test_a_malformed_header_is_not_echoed_in_the_error(server: ServerThread) -> 
 
 
 # --- the command itself ---------------------------------------------------------
-
-
-def test_python_m_checker_version() -> None:
-    from checker import __version__
-
-    done = subprocess.run(
-        [sys.executable, "-m", "checker", "--version"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert done.returncode == 0
-    assert done.stdout.strip() == f"urlcheck {__version__}"
-
-
-def test_version_does_not_import_aiohttp_or_pydantic() -> None:
-    """--version and --help stay fast by not importing the heavy stack (ENGINEERING.md)."""
-    code = (
-        "import sys\n"
-        "from checker.cli import main\n"
-        "try:\n"
-        "    main(['--version'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(sorted(m for m in ('aiohttp', 'pydantic') if m in sys.modules))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
-    )
-    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
-
-
-ISSUE_OPTIONS = [
-    "--strategy",
-    "--format",
-    "-o",
-    "--output",
-    "-c",
-    "--concurrency",
-    "--per-host",
-    "--timeout",
-    "--connect-timeout",
-    "--retries",
-    "--max-retry-wait",
-    "--method",
-    "--accept",
-    "--max-redirects",
-    "-H",
-    "--header",
-    "--user-agent",
-    "--insecure",
-    "--exclude",
-    "--include",
-    "-q",
-    "--quiet",
-    "-v",
-    "--verbose",
-    "--version",
-]
-
-
-def test_help_mentions_every_option() -> None:
-    import typer
-
-    from checker.cli import app
-
-    result = run_cli(["--help"])
-    assert result.exit_code == 0
-    words = set(re.findall(r"(?<![\w-])--?[\w-]+", result.stdout))
-    missing = [option for option in ISSUE_OPTIONS if option not in words]
-    assert not missing
-    command = typer.main.get_command(app)
-    declared = {opt for param in command.params for opt in param.opts if opt.startswith("-")}
-    assert declared <= words, declared - words
-    for choice in ("gather", "as-completed", "first-completed", "first-exception", "jsonl"):
-        assert choice in result.stdout
-
-
-def test_urlcheck_console_script_help() -> None:
-    script = Path(sys.executable).with_name("urlcheck")
-    if not script.exists():
-        pytest.skip("the console script is not installed next to this interpreter")
-    done = subprocess.run(
-        [str(script), "--help"], capture_output=True, text=True, timeout=30, check=False
-    )
-    assert done.returncode == 0
-    assert all(option in done.stdout for option in ISSUE_OPTIONS)
-
-
-def test_every_cli_option_is_a_settings_field_of_the_same_name() -> None:
-    """A new option is a Settings field plus a typer parameter of the same name."""
-    import typer
-
-    from checker import cli
-
-    command = typer.main.get_command(cli.app)
-    params = {param.name for param in command.params} - cli._NOT_SETTINGS
-    assert params <= set(Settings.model_fields), params - set(Settings.model_fields)
 
 
 def test_output_to_a_device_is_written_in_place_not_replaced() -> None:

@@ -1,0 +1,97 @@
+"""The ``urlcheck`` command: options (options.py), the command group
+(command.py), one run (run.py), signals (signals.py), and here the entry
+point, where every way of failing becomes one line and an exit code.
+
+click, pydantic and aiohttp are imported only past ``--version``, so that it
+stays fast (about 0.1 s, against 0.3 s for the whole stack).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import TYPE_CHECKING, NoReturn
+
+from checker._version import __version__
+
+if TYPE_CHECKING:
+    from checker.cli.signals import SignalTrap
+
+EXIT_USAGE, EXIT_INTERNAL = 2, 3
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console-script entry point. Every failure mode ends in one line and an exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if _only_version(args):
+        print(f"urlcheck {__version__}")
+        sys.exit(0)
+    from checker.cli.signals import SignalTrap
+
+    trap = SignalTrap()
+    with trap.installed():
+        code = _main(args, trap)
+    sys.exit(code)
+
+
+def _main(args: list[str], trap: SignalTrap) -> int:
+    import signal
+
+    from checker.cli.signals import Terminated, exit_code
+
+    try:
+        return _command(args, trap)
+    except Terminated:
+        sys.stderr.write("urlcheck: terminated\n")
+        return exit_code(signal.SIGTERM)
+    except KeyboardInterrupt:
+        sys.stderr.write("urlcheck: interrupted\n")
+        return exit_code(signal.SIGINT)
+
+
+def _command(args: list[str], trap: SignalTrap) -> int:
+    import click
+
+    from checker.cli.command import build
+    from checker.cli.run import EXIT_BROKEN_PIPE, ReportFailure, UsageFailure, silence_stdout
+
+    try:
+        code = build().main(args=args, prog_name="urlcheck", standalone_mode=False, obj=trap)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except (UsageFailure, click.ClickException) as exc:
+        text = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+        return _fail(" ".join(text.split()).replace("Value error, ", ""), EXIT_USAGE)
+    except ReportFailure as exc:
+        if _debug(args):
+            traceback.print_exception(exc.__cause__ or exc)
+        return _fail(str(exc), EXIT_INTERNAL)
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:  # a bug: say so in one line, unless asked for the traceback
+        if _debug(args):
+            traceback.print_exc()
+        return _fail(
+            f"internal error: {type(exc).__name__}: a bug in urlcheck, please report it "
+            "(--debug or URLCHECK_DEBUG=1 shows the traceback)",
+            EXIT_INTERNAL,
+        )
+    return code if isinstance(code, int) else 0
+
+
+def _only_version(args: list[str]) -> bool:
+    """``--version`` answered before click and pydantic are imported."""
+    words = args[: args.index("--")] if "--" in args else args
+    return "--version" in words and (not args or args[0] != "schema")
+
+
+def _debug(args: list[str]) -> bool:
+    flag = "--debug" in (args[: args.index("--")] if "--" in args else args)
+    return flag or os.environ.get("URLCHECK_DEBUG", "").strip().lower() in ("1", "true", "yes")
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"urlcheck: error: {message}\n")
+    return code
