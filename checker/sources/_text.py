@@ -41,3 +41,36 @@ class Locator:
             self._line_start = text.rfind("\n", self._offset, offset) + 1
         self._offset = offset
         return self._line, offset - self._line_start + 1
+
+
+class ByteLocator:
+    """Turns byte offsets in UTF-8 ``data`` into 1-based (line, column), the
+    column counted in characters. Linear over offsets that mostly grow, as
+    :class:`Locator` is; within one line the characters are counted only
+    since the previous offset, so a minified one-line page stays linear too."""
+
+    __slots__ = ("_ascii", "_chars", "_data", "_line", "_line_start", "_offset")
+
+    def __init__(self, data: bytes, ascii: bool) -> None:
+        self._data = data
+        self._ascii = ascii
+        self._offset = self._line_start = self._chars = 0
+        self._line = 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        data = self._data
+        if offset < self._offset:
+            self._offset = self._line_start = self._chars = 0
+            self._line = 1
+        newlines = data.count(b"\n", self._offset, offset)
+        if newlines:
+            self._line += newlines
+            self._line_start = data.rfind(b"\n", self._offset, offset) + 1
+            self._offset = self._line_start
+            self._chars = 0
+        if self._ascii:
+            self._offset = offset
+            return self._line, offset - self._line_start + 1
+        self._chars += len(data[self._offset : offset].decode("utf-8", errors="replace"))
+        self._offset = offset
+        return self._line, self._chars + 1
