@@ -8,8 +8,13 @@ times the stdlib's ``html.parser`` (see the README's Sources section).
 lexbor keeps no source positions, so each attribute value is found again in
 the text, in document order, from where the previous one was found. The
 search checks that the value follows ``name=``, so the same URL in the text
-of a paragraph is not mistaken for it. A value that is not verbatim in the
-source (an entity we cannot undo) keeps the previous line and no column.
+of a paragraph is not mistaken for it. It looks 64 KB ahead at most; past
+that, or for a value not verbatim in the source (an entity we cannot undo),
+the next ``name=`` of the attribute's name is taken: its line is right, and
+its column too when the value is written there. Each value thus costs a
+bounded search, and a page of values written nowhere stays linear.
+
+Deep nesting is capped before parsing, as browsers cap it (see htmldepth).
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import BinaryIO
 
 from selectolax.lexbor import LexborHTMLParser
 
 from checker.sources._text import Locator, decode
+from checker.sources.htmldepth import cap_depth
 from checker.sources.interface import Link
 
 # The attributes read on each element; the issue's list.
@@ -40,18 +47,30 @@ _SELECTOR = ", ".join(
     [f"{tag}[{attr}]" for tag, attrs in _URL_ATTRS.items() for attr in attrs]
     + ["meta[http-equiv][content]"]
 )
-_SPACE = " \t\n\f"
+# The same elements inside <pre> or <code>: lexbor's selector engine finds
+# them in C (a Python walk over each block's subtree was quadratic in depth).
+_IN_CODE = ", ".join(
+    f"{block} {part}" for block in ("pre", "code") for part in _SELECTOR.split(", ")
+)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _REFRESH_URL = re.compile(r"""[;,]\s*url\s*=\s*["']?([^"'\s]+)""", re.IGNORECASE)
+_SPACE = " \t\n\f"
+_SPACES = re.compile(r"[ \t\n\f\r]*")  # before a value, inside its quotes
+_WINDOW = 65_536  # how far ahead a value is searched for verbatim
+
+
+@cache
+def _value_start(attr: str) -> re.Pattern[str]:
+    """Where the next value of ``attr`` starts: its name, "=" with optional
+    spaces around it, an optional quote."""
+    return re.compile(rf"""(?<![\w-]){attr}[ \t\n\f\r]*=[ \t\n\f\r]*["']?""", re.IGNORECASE)
 
 
 def parse(stream: BinaryIO, path: str) -> Iterator[Link]:
     text = decode(stream.read())
     locator = Locator(text)
-    last = 0
     for url, offset, exact in extract(text):
-        line, column = locator.position(offset if exact else last)
-        last = offset
+        line, column = locator.position(offset)
         yield Link(url, path, line, column if exact else None)
 
 
@@ -64,24 +83,25 @@ def extract(text: str) -> Iterator[tuple[str, int, bool]]:
     """
     if not text:
         return
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(cap_depth(text))
     base_node = tree.css_first("base[href]")
     base = (base_node.attributes.get("href") or "").strip() if base_node else ""
-    # Skipped nodes, and nodes already read: an <img> with both src and
-    # srcset matches the selector twice.
-    done = {node.mem_id for block in tree.css("pre, code") for node in block.css(_SELECTOR)}
+    skipped = {node.mem_id for node in tree.css(_IN_CODE)}
     finder = _Finder(text)
+    previous = None
     for node in tree.css(_SELECTOR):
-        if node.mem_id in done:
-            continue
-        done.add(node.mem_id)
+        mem_id = node.mem_id
+        if mem_id == previous or mem_id in skipped:
+            continue  # an <img> with src and srcset matches the selector twice
+        previous = mem_id
         tag = node.tag or ""
         attrs = node.attributes
         if tag == "meta":
             yield from _refresh(attrs, finder, base)
             continue
-        for name, value in attrs.items():
-            if value is None or name not in _URL_ATTRS.get(tag, ()):
+        for name in _URL_ATTRS.get(tag, ()):
+            value = attrs.get(name)
+            if value is None:
                 continue
             if name == "srcset":
                 at, exact = finder.find(value, name)
@@ -165,18 +185,30 @@ class _Finder:
         self._cursor = 0
 
     def find(self, value: str, attr: str) -> tuple[int, bool]:
-        for written in _spellings(value):
+        spellings = _spellings(value)
+        for written in spellings:
             at = self._search(written, attr)
             if at >= 0:
                 self._cursor = at + len(written)
                 return at, True
-        return self._cursor, False
+        text = self._text
+        match = _value_start(attr).search(text, self._cursor)
+        if match is None:
+            return self._cursor, False
+        at = _SPACES.match(text, match.end()).end()  # type: ignore[union-attr]
+        for written in spellings:
+            if text.startswith(written, at):
+                self._cursor = at + len(written)
+                return at, True
+        self._cursor = at
+        return at, False
 
     def _search(self, written: str, attr: str) -> int:
         text = self._text
-        at = text.find(written, self._cursor)
+        limit = self._cursor + _WINDOW + len(written)
+        at = text.find(written, self._cursor, limit)
         while at >= 0 and not _follows(text, at, attr):
-            at = text.find(written, at + 1)
+            at = text.find(written, at + 1, limit)
         return at
 
 
