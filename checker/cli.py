@@ -180,6 +180,14 @@ def urlcheck(
     no_ignore: Annotated[
         bool, typer.Option("--no-ignore", help="Walk files that .gitignore excludes too.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Processes that parse documents of a large tree (default: the CPU cores).",
+        ),
+    ] = None,
     exclude_path: Annotated[
         list[str] | None,
         typer.Option(

@@ -239,6 +239,10 @@ class Settings(BaseModel):
     hidden: bool = False
     no_ignore: bool = False
     exclude_path: tuple[re.Pattern[str], ...] = ()
+    jobs: PositiveInt | None = Field(
+        default=None,
+        description="Processes that parse documents of a large tree (default: the CPU cores).",
+    )
     base_url: str | None = None
     root_dir: Path | None = None
     remap: tuple[Remap, ...] = ()

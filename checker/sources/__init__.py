@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from checker.choices import SourceFormat
 from checker.sources import formats
 from checker.sources.interface import Link, SourceError
+from checker.sources.parallel import default_jobs, parse_documents
 from checker.sources.resolve import Resolver, remapped, resolved
 from checker.sources.walk import Document, WalkOptions, expand
 
@@ -57,6 +58,11 @@ def _read(specs: Iterable[str], stdin: BinaryIO | None, settings: Settings) -> I
         exclude_path=settings.exclude_path,
     )
     default = settings.default_format
+    jobs = settings.jobs or default_jobs()
+
+    def format_of(path: str) -> SourceFormat:
+        return formats.EXTENSIONS.get(os.path.splitext(path)[1].lower(), default)
+
     for spec in specs:
         if is_literal_url(spec):
             yield Link(spec.strip(), ARG, 1)
@@ -69,8 +75,13 @@ def _read(specs: Iterable[str], stdin: BinaryIO | None, settings: Settings) -> I
                 else resolved(links, resolver.for_stream(None))
             )
         else:
-            for doc in expand(spec, options):
-                yield from _read_file(doc, resolver, settings)
+            # Markdown, HTML and rST are parsed across --jobs processes, in order.
+            docs = expand(spec, options)
+            for doc, _, parsed in parse_documents(docs, format_of, jobs):
+                if parsed is None:
+                    yield from _read_file(doc, resolver, settings)
+                else:
+                    yield from resolved(parsed, resolver.for_file(doc))
     for url in settings.sitemap:
         yield from _read_sitemap(url, resolver, settings)
 
