@@ -74,3 +74,47 @@ class ByteLocator:
         self._chars += len(data[self._offset : offset].decode("utf-8", errors="replace"))
         self._offset = offset
         return self._line, self._chars + 1
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# The HTML spec's prescan, cut to what pages write: <meta charset=X>, or
+# <meta http-equiv=content-type content="...; charset=X">, in the first 1024 bytes.
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE
+)
+# Labels browsers read as another encoding (WHATWG Encoding): Latin-1 and
+# ASCII are windows-1252; a UTF-16 label in the page itself means UTF-8.
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "utf-16": "utf-8",
+    "utf-16le": "utf-8",
+    "utf-16be": "utf-8",
+    "x-user-defined": "cp1252",
+}
+
+
+def decode_html(data: bytes) -> str:
+    """An HTML page's text, decoded as a browser would: by its BOM, else by
+    the charset its first 1024 bytes declare, else as UTF-8. Undecodable
+    bytes are replaced, and an unknown label falls back to UTF-8."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _lines(data[len(bom) :].decode(encoding, errors="replace"))
+    match = _META_CHARSET.search(data, 0, 1024)
+    if match:
+        label = match[1].decode("ascii").lower()
+        encoding = _ALIASES.get(label, label)
+        try:
+            return _lines(data.decode(encoding, errors="replace"))
+        except (LookupError, UnicodeError):  # not a text codec, or "undefined"
+            pass
+    return decode(data)
+
+
+def _lines(text: str) -> str:
+    return _NEWLINES.sub("\n", text) if "\r" in text else text

@@ -27,11 +27,11 @@ from typing import BinaryIO
 
 from selectolax.lexbor import LexborHTMLParser
 
-from checker.sources._text import Locator, decode
+from checker.sources._text import Locator, decode_html
 from checker.sources.htmldepth import cap_depth
 from checker.sources.interface import Link
 
-# The attributes read on each element; the list.
+# The attributes read on each element.
 _URL_ATTRS = {
     "a": ("href",),
     "area": ("href",),
@@ -40,9 +40,16 @@ _URL_ATTRS = {
     "source": ("src", "srcset"),
     "script": ("src",),
     "iframe": ("src",),
+    "frame": ("src",),
     "video": ("src",),
     "audio": ("src",),
+    "track": ("src",),
+    "button": ("formaction",),
+    "input": ("formaction",),
 }
+# <link rel> values that name a server to warm up, not a page: lychee and
+# linkinator skip them too (https://fonts.gstatic.com/ itself answers 404).
+_HINT_ONLY = frozenset({"preconnect", "dns-prefetch"})
 _SELECTOR = ", ".join(
     [f"{tag}[{attr}]" for tag, attrs in _URL_ATTRS.items() for attr in attrs]
     + ["meta[http-equiv][content]"]
@@ -67,7 +74,7 @@ def _value_start(attr: str) -> re.Pattern[str]:
 
 
 def parse(stream: BinaryIO, path: str) -> Iterator[Link]:
-    text = decode(stream.read())
+    text = decode_html(stream.read())
     locator = Locator(text)
     for url, offset, exact in extract(text):
         line, column = locator.position(offset)
@@ -99,9 +106,11 @@ def extract(text: str) -> Iterator[tuple[str, int, bool]]:
         if tag == "meta":
             yield from _refresh(attrs, finder, base)
             continue
-        for name in _URL_ATTRS.get(tag, ()):
-            value = attrs.get(name)
-            if value is None:
+        if tag == "link" and _hint_only(attrs.get("rel")):
+            continue
+        wanted = _URL_ATTRS.get(tag, ())
+        for name, value in attrs.items():  # in source order: the finder moves forward
+            if value is None or name not in wanted:
                 continue
             if name == "srcset":
                 at, exact = finder.find(value, name)
@@ -112,6 +121,11 @@ def extract(text: str) -> Iterator[tuple[str, int, bool]]:
             if url:
                 offset, exact = finder.find(url, name)
                 yield _join(base, url), offset, exact
+
+
+def _hint_only(rel: str | None) -> bool:
+    tokens = (rel or "").lower().split()
+    return bool(tokens) and all(token in _HINT_ONLY for token in tokens)
 
 
 def srcset(value: str) -> Iterator[tuple[str, int]]:
