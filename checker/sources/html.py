@@ -54,6 +54,10 @@ _SELECTOR = ", ".join(
     [f"{tag}[{attr}]" for tag, attrs in _URL_ATTRS.items() for attr in attrs]
     + ["meta[http-equiv][content]"]
 )
+# MDX components (<Card href="/x" />, <Image src="a.png" />): any element's
+# href and src, as string attributes.
+_COMPONENT_ATTRS = ("href", "src")
+_WITH_COMPONENTS = _SELECTOR + ", [href], [src]"
 # The same elements inside <pre> or <code>: lexbor's selector engine finds
 # them in C (a Python walk over each block's subtree was quadratic in depth).
 _IN_CODE = ", ".join(
@@ -81,12 +85,13 @@ def parse(stream: BinaryIO, path: str) -> Iterator[Link]:
         yield Link(url, path, line, column if exact else None)
 
 
-def extract(text: str) -> Iterator[tuple[str, int, bool]]:
+def extract(text: str, components: bool = False) -> Iterator[tuple[str, int, bool]]:
     """Yield ``(url, offset, exact)`` for every link of an HTML document or fragment.
 
     ``offset`` is where the URL starts in ``text``; when ``exact`` is False it
     was not found verbatim and ``offset`` is only where the search stood.
     URLs are joined with ``<base href>`` but otherwise as written.
+    ``components``: also ``href`` and ``src`` on any element (MDX's JSX).
     """
     if not text:
         return
@@ -96,7 +101,7 @@ def extract(text: str) -> Iterator[tuple[str, int, bool]]:
     skipped = {node.mem_id for node in tree.css(_IN_CODE)}
     finder = _Finder(text)
     previous = None
-    for node in tree.css(_SELECTOR):
+    for node in tree.css(_WITH_COMPONENTS if components else _SELECTOR):
         mem_id = node.mem_id
         if mem_id == previous or mem_id in skipped:
             continue  # an <img> with src and srcset matches the selector twice
@@ -108,7 +113,7 @@ def extract(text: str) -> Iterator[tuple[str, int, bool]]:
             continue
         if tag == "link" and _hint_only(attrs.get("rel")):
             continue
-        wanted = _URL_ATTRS.get(tag, ())
+        wanted = _URL_ATTRS.get(tag, _COMPONENT_ATTRS if components else ())
         for name, value in attrs.items():  # in source order: the finder moves forward
             if value is None or name not in wanted:
                 continue

@@ -15,6 +15,9 @@ definition's), and links inside raw ``<pre>``/``<code>``. A URL is reported
 normalised as a browser requests it (``my file.md`` is ``my%20file.md``);
 its column is then None, as it is not written so in the source.
 
+In ``.mdx`` files the ``href`` and ``src`` string attributes of JSX
+components (``<Card href="/x" />``) are links too.
+
 No nesting limit drops anything: a link in a list nested 50 deep is read.
 """
 
@@ -55,7 +58,7 @@ def parse(stream: BinaryIO, path: str) -> Iterator[Link]:
 def links(text: str, path: str) -> list[Link]:
     """Every link of a Markdown document, in document order."""
     data = text.encode()
-    found = _events(text, data)
+    found = _events(text, data, components=path.lower().endswith(".mdx"))
     found.extend(_definitions(text, data))
     found.sort(key=_offset)
     locator = ByteLocator(data, len(data) == len(text))
@@ -70,7 +73,7 @@ def _offset(found: _Found) -> int:
     return found[0]
 
 
-def _events(text: str, data: bytes) -> list[_Found]:
+def _events(text: str, data: bytes, components: bool = False) -> list[_Found]:
     found: list[_Found] = []
     in_link = in_code = in_raw_code = 0
     block: list[tuple[str, int]] | None = None  # the pieces of a raw HTML block
@@ -92,7 +95,7 @@ def _events(text: str, data: bytes) -> list[_Found]:
             elif end == "CodeBlock":
                 in_code -= 1
             elif end == "HtmlBlock" and block is not None:
-                found.extend(_html_block(block, data))
+                found.extend(_html_block(block, data, components))
                 block = None
         elif "Start" in event:
             start = event["Start"]
@@ -115,7 +118,7 @@ def _events(text: str, data: bytes) -> list[_Found]:
             for closing in _RAW_CODE.findall(value):
                 in_raw_code = max(in_raw_code + (-1 if closing else 1), 0)
             if not in_raw_code and "=" in value:
-                found.extend(_inline_html(value, data, span["start"], span["end"]))
+                found.extend(_inline_html(value, data, span["start"], span["end"], components))
     return found
 
 
@@ -151,7 +154,7 @@ def _bare(value: str, data: bytes, start: int, end: int) -> Iterator[_Found]:
             yield at, True, url
 
 
-def _html_block(pieces: list[tuple[str, int]], data: bytes) -> Iterator[_Found]:
+def _html_block(pieces: list[tuple[str, int]], data: bytes, components: bool) -> Iterator[_Found]:
     """A raw HTML block, read whole by the HTML parser. Each piece is one line
     of it without its container markers (``>``, list indentation), with the
     byte offset where that line's text starts in the source."""
@@ -162,7 +165,7 @@ def _html_block(pieces: list[tuple[str, int]], data: bytes) -> Iterator[_Found]:
         bounds.append((offset, piece, source))
         offset += len(piece)
     index = 0
-    for url, at, exact in html.extract(content):
+    for url, at, exact in html.extract(content, components):
         if index and at < bounds[index][0]:
             index = 0
         while index + 1 < len(bounds) and bounds[index + 1][0] <= at:
@@ -171,12 +174,14 @@ def _html_block(pieces: list[tuple[str, int]], data: bytes) -> Iterator[_Found]:
         yield source + len(piece[: at - begins].encode()), exact, url
 
 
-def _inline_html(value: str, data: bytes, start: int, end: int) -> Iterator[_Found]:
+def _inline_html(
+    value: str, data: bytes, start: int, end: int, components: bool
+) -> Iterator[_Found]:
     """One inline HTML tag. Its text is the source's unless it spans lines
     inside a container, whose markers the parser left out: then each URL is
     looked for again in the source."""
     verbatim = data[start:end] == value.encode()
-    for url, at, exact in html.extract(value):
+    for url, at, exact in html.extract(value, components):
         if verbatim:
             yield start + len(value[:at].encode()), exact, url
             continue
