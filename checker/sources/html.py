@@ -123,6 +123,8 @@ def extract(text: str, components: bool = False) -> Iterator[tuple[str, int, boo
                     yield _join(base, url), (at + start if exact else at), exact
                 continue
             url = value.strip()
+            if components and url.startswith("{"):
+                continue  # a JSX expression, not a URL
             if url:
                 offset, exact = finder.find(url, name)
                 yield _join(base, url), offset, exact
