@@ -54,3 +54,4 @@ class SourceFormat(StrEnum):
     HTML = "html"
     RST = "rst"
     SITEMAP = "sitemap"
+    CSS = "css"

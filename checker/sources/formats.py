@@ -22,6 +22,7 @@ EXTENSIONS: dict[str, SourceFormat] = {
     ".htm": SourceFormat.HTML,
     ".rst": SourceFormat.RST,
     ".xml": SourceFormat.SITEMAP,
+    ".css": SourceFormat.CSS,
     ".txt": SourceFormat.URLLIST,
 }
 

@@ -14,6 +14,10 @@ the next ``name=`` of the attribute's name is taken: its line is right, and
 its column too when the value is written there. Each value thus costs a
 bounded search, and a page of values written nowhere stays linear.
 
+CSS is read where a page holds it: ``url()`` and ``@import`` in ``<style>``
+and in ``style=""`` (see css.py); only pages that contain ``url(`` or
+``@import`` pay for it.
+
 Deep nesting is capped before parsing, as browsers cap it (see htmldepth).
 """
 
@@ -27,6 +31,7 @@ from typing import BinaryIO
 
 from selectolax.lexbor import LexborHTMLParser
 
+from checker.sources import css
 from checker.sources._text import Locator, decode_html
 from checker.sources.htmldepth import cap_depth
 from checker.sources.interface import Link
@@ -101,7 +106,11 @@ def extract(text: str, components: bool = False) -> Iterator[tuple[str, int, boo
     skipped = {node.mem_id for node in tree.css(_IN_CODE)}
     finder = _Finder(text)
     previous = None
-    for node in tree.css(_WITH_COMPONENTS if components else _SELECTOR):
+    selector = _WITH_COMPONENTS if components else _SELECTOR
+    styled = css.has_urls(text)  # only then are <style> and style="" read
+    if styled:
+        selector += ", style, [style]"
+    for node in tree.css(selector):
         mem_id = node.mem_id
         if mem_id == previous or mem_id in skipped:
             continue  # an <img> with src and srcset matches the selector twice
@@ -111,16 +120,24 @@ def extract(text: str, components: bool = False) -> Iterator[tuple[str, int, boo
         if tag == "meta":
             yield from _refresh(attrs, finder, base)
             continue
+        if tag == "style" and styled:
+            yield from _stylesheet(node.text(deep=True), finder, base)
+            continue
         if tag == "link" and _hint_only(attrs.get("rel")):
             continue
         wanted = _URL_ATTRS.get(tag, _COMPONENT_ATTRS if components else ())
         for name, value in attrs.items():  # in source order: the finder moves forward
-            if value is None or name not in wanted:
+            if value is None:
+                continue
+            if name == "style" and styled:
+                yield from _style_attribute(value, finder, base)
+                continue
+            if name not in wanted:
                 continue
             if name == "srcset":
                 at, exact = finder.find(value, name)
                 for url, start in srcset(value):
-                    yield _join(base, url), (at + start if exact else at), exact
+                    yield (_join(base, url), *finder.inside(at, exact, url, start))
                 continue
             url = value.strip()
             if components and url.startswith("{"):
@@ -128,6 +145,20 @@ def extract(text: str, components: bool = False) -> Iterator[tuple[str, int, boo
             if url:
                 offset, exact = finder.find(url, name)
                 yield _join(base, url), offset, exact
+
+
+def _stylesheet(sheet: str, finder: _Finder, base: str) -> Iterator[tuple[str, int, bool]]:
+    for url, _ in css.urls(sheet):
+        at, exact = finder.find_text(url)
+        yield _join(base, url), at, exact
+
+
+def _style_attribute(value: str, finder: _Finder, base: str) -> Iterator[tuple[str, int, bool]]:
+    found = list(css.urls(value))
+    if found:
+        at, exact = finder.find(value, "style")
+        for url, start in found:
+            yield (_join(base, url), *finder.inside(at, exact, url, start))
 
 
 def _hint_only(rel: str | None) -> bool:
@@ -223,6 +254,22 @@ class _Finder:
                 return at, True
         self._cursor = at
         return at, False
+
+    def inside(self, at: int, exact: bool, url: str, start: int) -> tuple[int, bool]:
+        """Where ``url``, at ``start`` in a value found at ``at``, is in the
+        source: exact only if written there as is (the value may have been
+        found in its entity-escaped spelling, which shifts what follows)."""
+        if exact and self._text.startswith(url, at + start):
+            return at + start, True
+        return at, False
+
+    def find_text(self, value: str) -> tuple[int, bool]:
+        """A value in element text (a stylesheet's URL), within the window."""
+        at = self._text.find(value, self._cursor, self._cursor + _WINDOW + len(value))
+        if at < 0:
+            return self._cursor, False
+        self._cursor = at + len(value)
+        return at, True
 
     def _search(self, written: str, attr: str) -> int:
         text = self._text

@@ -9,7 +9,7 @@ walk's order whatever order the workers finish in, and at most
 window of documents, not by the tree.
 
 Only the formats that read nothing but their file run in workers (Markdown,
-HTML, reStructuredText); a sitemap fetches what it names, and a URL list is
+HTML, reStructuredText, CSS); a sitemap fetches what it names, and a URL list is
 cheaper to read than to send, so both stay here, in order.
 
 A worker returns ``(url, line, column)`` triples, or the one-line message
@@ -34,7 +34,7 @@ from checker.sources import formats
 from checker.sources.interface import Link, SourceError
 from checker.sources.walk import Document
 
-PARALLEL = frozenset({SourceFormat.MARKDOWN, SourceFormat.HTML, SourceFormat.RST})
+PARALLEL = frozenset({SourceFormat.MARKDOWN, SourceFormat.HTML, SourceFormat.RST, SourceFormat.CSS})
 _START_FILES = 64
 _START_BYTES = 4 * 1024 * 1024
 _AHEAD = 16
