@@ -5,8 +5,8 @@ this process; once a walk has shown enough work to repay starting worker
 processes (:data:`_START_FILES` documents or :data:`_START_BYTES` bytes),
 the rest go to a pool of ``--jobs`` processes. Results come back in the
 walk's order whatever order the workers finish in, and at most
-:data:`_AHEAD` documents per worker are in flight, so memory is bounded by a
-window of documents, not by the tree.
+:data:`_AHEAD` documents per worker are in flight (sent :data:`_BATCH` per
+task), so memory is bounded by a window of documents, not by the tree.
 
 Only the formats that read nothing but their file run in workers (Markdown,
 HTML, reStructuredText, CSS); a sitemap fetches what it names, and a URL list is
@@ -37,7 +37,8 @@ from checker.sources.walk import Document
 PARALLEL = frozenset({SourceFormat.MARKDOWN, SourceFormat.HTML, SourceFormat.RST, SourceFormat.CSS})
 _START_FILES = 64
 _START_BYTES = 4 * 1024 * 1024
-_AHEAD = 16
+_BATCH = 8
+_AHEAD = 4 * _BATCH  # documents in flight per worker
 _PRELOAD = ["checker.sources.markdown", "checker.sources.html"]
 
 _Triple = tuple[str, int, "int | None"]
@@ -52,53 +53,88 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+class _Batch:
+    """Documents parsed by one task: a task's round trip costs more than
+    parsing a small page, so documents travel :data:`_BATCH` at a time."""
+
+    __slots__ = ("future", "items", "results")
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, SourceFormat]] = []
+        self.future: Future[list[_Parsed]] | None = None
+        self.results: list[_Parsed] | None = None
+
+    def parsed(self, pool: ProcessPoolExecutor, index: int) -> _Parsed:
+        if self.results is None:
+            if self.future is None:
+                self.future = pool.submit(parse_batch, self.items)
+            self.results = self.future.result()
+        return self.results[index]
+
+
+_Entry = tuple[Document, SourceFormat, "_Batch | None", int]
+
+
 def parse_documents(
     docs: Iterable[Document], format_of: Callable[[str], SourceFormat], jobs: int
 ) -> Iterator[Parsed]:
     """``(document, format, links)`` for each document, in order. ``links``
     is None for the formats left to the caller (sitemaps, URL lists).
     Raises :class:`SourceError` at the document that cannot be read."""
-    pending: deque[tuple[Document, SourceFormat, Future[_Parsed] | None]] = deque()
+    pending: deque[_Entry] = deque()
     pool: ProcessPoolExecutor | None = None
+    batch: _Batch | None = None  # being filled
     files = size = 0
     try:
         for doc in docs:
             fmt = format_of(doc.path)
-            if fmt not in PARALLEL:
-                pending.append((doc, fmt, None))
-            elif pool is not None:
-                pending.append((doc, fmt, pool.submit(parse_file, doc.path, fmt)))
-            else:
+            if fmt in PARALLEL and pool is None and jobs > 1:
                 files += 1
                 size += _size(doc.path)
-                if jobs > 1 and (files > _START_FILES or size > _START_BYTES):
+                if files > _START_FILES or size > _START_BYTES:
                     pool = _pool(jobs)
-                    pending.append((doc, fmt, pool.submit(parse_file, doc.path, fmt)))
-                else:
-                    pending.append((doc, fmt, None))
+            if fmt not in PARALLEL or pool is None:
+                pending.append((doc, fmt, None, 0))
+            else:
+                if batch is None or batch.future is not None:
+                    batch = _Batch()
+                pending.append((doc, fmt, batch, len(batch.items)))
+                batch.items.append((doc.path, fmt))
+                if len(batch.items) == _BATCH:
+                    batch.future = pool.submit(parse_batch, batch.items)
             while pending and (pending[0][2] is None or len(pending) > jobs * _AHEAD):
-                yield _result(*pending.popleft())
+                yield _result(pool, *pending.popleft())
         while pending:
-            yield _result(*pending.popleft())
+            yield _result(pool, *pending.popleft())
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(doc: Document, fmt: SourceFormat, future: Future[_Parsed] | None) -> Parsed:
-    if future is None:
+def _result(
+    pool: ProcessPoolExecutor | None,
+    doc: Document,
+    fmt: SourceFormat,
+    batch: _Batch | None,
+    index: int,
+) -> Parsed:
+    if batch is None or pool is None:
         if fmt not in PARALLEL:
             return doc, fmt, None
         parsed = parse_file(doc.path, fmt)
     else:
         try:
-            parsed = future.result()
+            parsed = batch.parsed(pool, index)
         except BrokenProcessPool:
             raise SourceError(f"cannot parse {doc.path!r}: the parser process died") from None
     if isinstance(parsed, str):
         raise SourceError(parsed)
     path = doc.path
     return doc, fmt, [Link(url, path, line, column) for url, line, column in parsed]
+
+
+def parse_batch(items: list[tuple[str, SourceFormat]]) -> list[_Parsed]:
+    return [parse_file(path, fmt) for path, fmt in items]
 
 
 def parse_file(path: str, fmt: SourceFormat) -> _Parsed:

@@ -121,3 +121,16 @@ def test_both_readers_agree(text: str) -> None:
 def test_a_listed_fix(text: str, before: list[str], after: list[str]) -> None:
     assert _old(text) == before  # the difference is real, not a changed reference
     assert _new(text) == after
+
+
+def test_the_benchmark_pages_give_what_the_old_reader_gave() -> None:
+    """The generated documentation pages of benchmarks/extract.py: links of
+    every kind, code blocks full of URLs, reference definitions."""
+    import random
+
+    from benchmarks.extract import markdown_page
+
+    r = random.Random(5)
+    for index in range(12):
+        text = markdown_page(r, index, 8_000)
+        assert _new(text) == _old(text)
