@@ -139,6 +139,7 @@ def generate(root: Path, megabytes: float, seed: int = 3) -> tuple[int, int]:
     return files, written
 
 
+_HERE = Path(__file__).resolve().parent.parent  # this checkout
 _LYCHEE_DEFAULT = Path("/tmp/urlcheck-bench/venv-lychee/bin/lychee")
 
 
@@ -156,12 +157,20 @@ def halves(tree: Path) -> dict[str, Path]:
     return trees
 
 
-def _timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+def _timed(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, float, str]:
     """(wall, CPU of the process tree, stderr) of one run, stdout discarded."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True, check=False
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -173,11 +182,12 @@ def _timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, f
 
 def run_dump(tree: Path, checkout: Path | None = None) -> tuple[float, float, int, int]:
     """One ``urlcheck --dump`` process; returns (wall, CPU, links, unique URLs)."""
-    env = None
-    if checkout is not None:
-        env = {**os.environ, "PYTHONPATH": str(checkout)}
+    # "python -m" puts the working directory first on sys.path: run in the
+    # checkout, so that it is its checker that runs, whatever PYTHONPATH says.
+    checkout = checkout or _HERE
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
     argv = [sys.executable, "-m", "checker", str(tree), "--dump", "--format", "jsonl"]
-    wall, cpu, stderr = _timed([*argv, "--no-config"], env)
+    wall, cpu, stderr = _timed([*argv, "--no-config"], env, checkout)
     match = re.search(r"(\d+) URLs from (\d+) links", stderr)
     assert match, stderr
     return wall, cpu, int(match[2]), int(match[1])
@@ -186,6 +196,14 @@ def run_dump(tree: Path, checkout: Path | None = None) -> tuple[float, float, in
 def run_lychee(lychee: str, tree: Path) -> tuple[float, float, int, int]:
     wall, cpu, _ = _timed([lychee, str(tree), "--dump"])
     return wall, cpu, 0, 0
+
+
+def _documents(tree: Path) -> tuple[int, int]:
+    """(files, bytes) of the documents a walk reads (not images and the like)."""
+    from checker.sources import formats
+
+    paths = [p for p in tree.rglob("*") if p.suffix.lower() in formats.WALKED and p.is_file()]
+    return len(paths), sum(p.stat().st_size for p in paths)
 
 
 def find_lychee(given: str | None) -> str | None:
@@ -232,8 +250,7 @@ def main() -> None:
         started = time.perf_counter()
         if not (tree.exists() and any(tree.iterdir())):
             generate(tree, args.mb)
-        files = sum(1 for p in tree.rglob("*") if p.is_file())
-        size = sum(p.stat().st_size for p in tree.rglob("*") if p.is_file())
+        files, size = _documents(tree)
         print(
             f"tree: {files} files, {size / 1e6:.1f} MB "
             f"(ready in {time.perf_counter() - started:.1f} s)"
@@ -259,8 +276,7 @@ def main() -> None:
         print("| tree | tool | wall s | CPU s | MB/s (wall) | files/s | links | links/s |")
         print("|---|---|---|---|---|---|---|---|")
         for tree_name, path in trees.items():
-            t_files = sum(1 for p in path.rglob("*") if p.is_file())
-            t_size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+            t_files, t_size = _documents(path)
             for name in names:
                 results = runs[(name, tree_name)]
                 wall = statistics.median(r[0] for r in results)
