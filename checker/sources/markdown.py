@@ -146,11 +146,12 @@ def _bare(value: str, data: bytes, start: int, end: int) -> Iterator[_Found]:
     cursor = start
     for match in _BARE.finditer(value):
         url = trim_bare(match[0])
-        at = data.find(url.encode(), cursor, end)
+        written = url.encode()
+        at = data.find(written, cursor, end)
         if at < 0:
             yield cursor, False, url
         else:
-            cursor = at + len(url)  # ASCII up to the first non-ASCII byte: enough to move on
+            cursor = at + len(written)
             yield at, True, url
 
 

@@ -9,6 +9,7 @@ import io
 import time
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +139,21 @@ def test_fuzz_html_never_raises_and_places_every_link_in_the_document(text: str)
     lines = text.split("\n")
     for link in html.parse(io.BytesIO(text.encode()), "t.html"):
         assert 1 <= link.line <= len(lines)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[" * 100_000 + "](https://e.example/x)",
+        ">" * 100_000 + " https://e.example/q",
+        "- " * 50_000 + "https://e.example/",
+        "[x]: y\n" * 20_000 + "[x]" * 20_000,
+        "<a href='" * 20_000,
+        "*[a](https://e.example/) " * 10_000,
+        "&#" * 100_000 + " https://e.example/",
+    ],
+    ids=["brackets", "quotes", "list", "references", "open-tags", "emphasis", "entities"],
+)
+def test_pathological_markdown_reads_in_linear_time(hostile: str) -> None:
+    harmless = "word " * (len(hostile) // 5)
+    assert _cpu(lambda: _md(hostile)) < 50 * max(_cpu(lambda: _md(harmless)), 0.02)
