@@ -126,7 +126,9 @@ def _result(
         try:
             parsed = batch.parsed(pool, index)
         except BrokenProcessPool:
-            raise SourceError(f"cannot parse {doc.path!r}: the parser process died") from None
+            rest = len(batch.items) - index - 1
+            which = f"{doc.path!r} or one of the {rest} files after it" if rest else repr(doc.path)
+            raise SourceError(f"cannot parse {which}: a parser process died") from None
     if isinstance(parsed, str):
         raise SourceError(parsed)
     path = doc.path

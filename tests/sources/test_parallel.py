@@ -103,3 +103,31 @@ def test_jobs_option_is_validated_and_used(tree: Path) -> None:
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout
     assert one.stdout.count("\n") > _FILES
+
+
+def test_a_worker_that_dies_is_one_source_error_not_a_traceback(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A native parser crashing (or the OOM killer) takes a worker down: the
+    run ends with one line naming the file, and no process is left."""
+    import os
+
+    real = parallel.parse_file
+    this = os.getpid()
+
+    def crash_in_a_worker(path: str, fmt: SourceFormat) -> object:
+        if path.endswith("p089.html") and os.getpid() != this:  # the last file: in a worker
+            os._exit(1)
+        return real(path, fmt)
+
+    monkeypatch.setattr(parallel, "parse_file", crash_in_a_worker)  # forked workers inherit it
+
+    def read() -> None:
+        for _ in parallel.parse_documents(_docs(tree, []), _format, 2):
+            pass
+
+    with pytest.raises(
+        SourceError, match=r"p08\d\.\w+' or one of the \d+ files after it: a parser"
+    ):
+        read()
+    assert not multiprocessing.active_children()
