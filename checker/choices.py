@@ -60,6 +60,7 @@ class SourceFormat(StrEnum):
     RST = "rst"
     SITEMAP = "sitemap"
     TEXT = "text"  # every URL in prose: files whose extension names no other format
+    CSS = "css"  # url() and @import in stylesheets
 
 
 class Panel(StrEnum):

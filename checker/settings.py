@@ -111,6 +111,9 @@ class Settings(BaseModel):
         "(git diff --name-only | urlcheck --files-from -); they are read as a walk's "
         "files are, and a listed path that is gone is skipped with a warning.",
     )
+    jobs: Annotated[
+        Workers | None, Cli(panel=INPUTS, metavar="N", default_help="the CPU cores")
+    ] = Field(default=None, description="Processes that parse the documents of a large tree.")
     allow_empty: Annotated[bool, Cli(panel=INPUTS, negatable=False)] = Field(
         default=False,
         description="Accept sources holding no link at all (exit 0); without it such "

@@ -35,7 +35,8 @@ from checker.sources.interface import (
     Warn,
     warn_on_stderr,
 )
-from checker.sources.resolve import Resolver, remapped
+from checker.sources.parallel import default_jobs, parse_documents
+from checker.sources.resolve import Resolver, remapped, resolved
 from checker.sources.walk import Document, WalkOptions, expand
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ class _Reading:
         self._owned: Fetcher | None = None
         self._warn = warn
         self._budget: Budget = Budget(settings.max_sitemaps)
+        self._jobs = settings.jobs or default_jobs()
 
     def links(self, specs: Iterable[str], stdin: BinaryIO | None) -> Iterator[Link]:
         for spec in specs:
@@ -178,8 +180,17 @@ class _Reading:
             context = ReadContext(resolve, self._open_remote, self._warn)
             yield from self._read(self._settings.default_format, stream, STDIN, context)
         else:
-            for doc in expand(spec, self._options):
-                yield from self._read_file(doc)
+            # Markdown, HTML, rST and CSS are parsed across --jobs processes, in
+            # file order; sitemaps and URL lists are read here (parallel.py).
+            docs = expand(spec, self._options)
+            for doc, _, parsed in parse_documents(docs, self._format_of, self._jobs):
+                if parsed is None:
+                    yield from self._read_file(doc)
+                else:
+                    yield from resolved(parsed, self._resolver.for_file(doc))
+
+    def _format_of(self, path: str) -> SourceFormat:
+        return formats.of_file(path, self._settings.default_format)
 
     def close(self) -> None:
         if self._owned is not None:
@@ -188,7 +199,7 @@ class _Reading:
 
     def _read_file(self, doc: Document) -> Iterator[Link]:
         path = doc.path
-        fmt = formats.of_file(path, self._settings.default_format)
+        fmt = self._format_of(path)
         context = self._local_context(doc)
         try:
             handle = open(path, "rb")  # noqa: SIM115 - closed below; errors must map to SourceError

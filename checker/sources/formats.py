@@ -27,6 +27,7 @@ EXTENSIONS: dict[str, SourceFormat] = {
     ".htm": SourceFormat.HTML,
     ".rst": SourceFormat.RST,
     ".xml": SourceFormat.SITEMAP,
+    ".css": SourceFormat.CSS,
     ".txt": SourceFormat.URLLIST,
 }
 
@@ -83,6 +84,10 @@ def wiring(fmt: SourceFormat) -> Wiring:
             from checker.sources import text
 
             return Wiring(text.parse, _verbatim(text.parse))  # only absolute URLs are found
+        case SourceFormat.CSS:
+            from checker.sources import css
+
+            return Wiring(css.parse, _resolved(css.parse))
         case _:
             assert_never(fmt)
 

@@ -8,8 +8,17 @@ times the stdlib's ``html.parser`` (see the README's Sources section).
 lexbor keeps no source positions, so each attribute value is found again in
 the text, in document order, from where the previous one was found. The
 search checks that the value follows ``name=``, so the same URL in the text
-of a paragraph is not mistaken for it. A value that is not verbatim in the
-source (an entity we cannot undo) keeps the previous line and no column.
+of a paragraph is not mistaken for it. It looks 64 KB ahead at most; past
+that, or for a value not verbatim in the source (an entity we cannot undo),
+the next ``name=`` of the attribute's name is taken: its line is right, and
+its column too when the value is written there. Each value thus costs a
+bounded search, and a page of values written nowhere stays linear.
+
+CSS is read where a page holds it: ``url()`` and ``@import`` in ``<style>``
+and in ``style=""`` (see css.py); only pages that contain ``url(`` or
+``@import`` pay for it.
+
+Deep nesting is capped before parsing, as browsers cap it (see htmldepth).
 """
 
 from __future__ import annotations
@@ -17,14 +26,17 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import BinaryIO
 
 from selectolax.lexbor import LexborHTMLParser
 
-from checker.sources._text import Locator, decode
+from checker.sources import css
+from checker.sources._text import Locator, decode_html
+from checker.sources.htmldepth import cap_depth
 from checker.sources.interface import Link
 
-# The attributes read on each element; the issue's list.
+# The attributes read on each element.
 _URL_ATTRS = {
     "a": ("href",),
     "area": ("href",),
@@ -33,65 +45,126 @@ _URL_ATTRS = {
     "source": ("src", "srcset"),
     "script": ("src",),
     "iframe": ("src",),
+    "frame": ("src",),
     "video": ("src",),
     "audio": ("src",),
+    "track": ("src",),
+    "button": ("formaction",),
+    "input": ("formaction",),
 }
+# <link rel> values that name a server to warm up, not a page: lychee and
+# linkinator skip them too (https://fonts.gstatic.com/ itself answers 404).
+_HINT_ONLY = frozenset({"preconnect", "dns-prefetch"})
 _SELECTOR = ", ".join(
     [f"{tag}[{attr}]" for tag, attrs in _URL_ATTRS.items() for attr in attrs]
     + ["meta[http-equiv][content]"]
 )
-_SPACE = " \t\n\f"
+# MDX components (<Card href="/x" />, <Image src="a.png" />): any element's
+# href and src, as string attributes.
+_COMPONENT_ATTRS = ("href", "src")
+_WITH_COMPONENTS = _SELECTOR + ", [href], [src]"
+# The same elements inside <pre> or <code>: lexbor's selector engine finds
+# them in C (a Python walk over each block's subtree was quadratic in depth).
+_IN_CODE = ", ".join(
+    f"{block} {part}" for block in ("pre", "code") for part in _SELECTOR.split(", ")
+)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _REFRESH_URL = re.compile(r"""[;,]\s*url\s*=\s*["']?([^"'\s]+)""", re.IGNORECASE)
+_SPACE = " \t\n\f"
+_SPACES = re.compile(r"[ \t\n\f\r]*")  # before a value, inside its quotes
+_WINDOW = 65_536  # how far ahead a value is searched for verbatim
+
+
+@cache
+def _value_start(attr: str) -> re.Pattern[str]:
+    """Where the next value of ``attr`` starts: its name, "=" with optional
+    spaces around it, an optional quote."""
+    return re.compile(rf"""(?<![\w-]){attr}[ \t\n\f\r]*=[ \t\n\f\r]*["']?""", re.IGNORECASE)
 
 
 def parse(stream: BinaryIO, path: str) -> Iterator[Link]:
-    text = decode(stream.read())
+    text = decode_html(stream.read())
     locator = Locator(text)
-    last = 0
     for url, offset, exact in extract(text):
-        line, column = locator.position(offset if exact else last)
-        last = offset
+        line, column = locator.position(offset)
         yield Link(url, path, line, column if exact else None)
 
 
-def extract(text: str) -> Iterator[tuple[str, int, bool]]:
+def extract(text: str, components: bool = False) -> Iterator[tuple[str, int, bool]]:
     """Yield ``(url, offset, exact)`` for every link of an HTML document or fragment.
 
     ``offset`` is where the URL starts in ``text``; when ``exact`` is False it
     was not found verbatim and ``offset`` is only where the search stood.
     URLs are joined with ``<base href>`` but otherwise as written.
+    ``components``: also ``href`` and ``src`` on any element (MDX's JSX).
     """
     if not text:
         return
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(cap_depth(text))
     base_node = tree.css_first("base[href]")
     base = (base_node.attributes.get("href") or "").strip() if base_node else ""
-    # Skipped nodes, and nodes already read: an <img> with both src and
-    # srcset matches the selector twice.
-    done = {node.mem_id for block in tree.css("pre, code") for node in block.css(_SELECTOR)}
+    has_code = tree.css_first("pre, code") is not None
+    skipped = {node.mem_id for node in tree.css(_IN_CODE)} if has_code else set()
     finder = _Finder(text)
-    for node in tree.css(_SELECTOR):
-        if node.mem_id in done:
-            continue
-        done.add(node.mem_id)
+    previous = None
+    selector = _WITH_COMPONENTS if components else _SELECTOR
+    styled = css.has_urls(text)  # only then are <style> and style="" read
+    if styled:
+        selector += ", style, [style]"
+    for node in tree.css(selector):
+        mem_id = node.mem_id
+        if mem_id == previous or mem_id in skipped:
+            continue  # an <img> with src and srcset matches the selector twice
+        previous = mem_id
         tag = node.tag or ""
         attrs = node.attributes
         if tag == "meta":
             yield from _refresh(attrs, finder, base)
             continue
-        for name, value in attrs.items():
-            if value is None or name not in _URL_ATTRS.get(tag, ()):
+        if tag == "style" and styled:
+            yield from _stylesheet(node.text(deep=True), finder, base)
+            continue
+        if tag == "link" and _hint_only(attrs.get("rel")):
+            continue
+        wanted = _URL_ATTRS.get(tag, _COMPONENT_ATTRS if components else ())
+        for name, value in attrs.items():  # in source order: the finder moves forward
+            if value is None:
+                continue
+            if name == "style" and styled:
+                yield from _style_attribute(value, finder, base)
+                continue
+            if name not in wanted:
                 continue
             if name == "srcset":
                 at, exact = finder.find(value, name)
                 for url, start in srcset(value):
-                    yield _join(base, url), (at + start if exact else at), exact
+                    yield (_join(base, url), *finder.inside(at, exact, url, start))
                 continue
             url = value.strip()
+            if components and url.startswith("{"):
+                continue  # a JSX expression, not a URL
             if url:
                 offset, exact = finder.find(url, name)
                 yield _join(base, url), offset, exact
+
+
+def _stylesheet(sheet: str, finder: _Finder, base: str) -> Iterator[tuple[str, int, bool]]:
+    for url, _ in css.urls(sheet):
+        at, exact = finder.find_text(url)
+        yield _join(base, url), at, exact
+
+
+def _style_attribute(value: str, finder: _Finder, base: str) -> Iterator[tuple[str, int, bool]]:
+    found = list(css.urls(value))
+    if found:
+        at, exact = finder.find(value, "style")
+        for url, start in found:
+            yield (_join(base, url), *finder.inside(at, exact, url, start))
+
+
+def _hint_only(rel: str | None) -> bool:
+    tokens = (rel or "").lower().split()
+    return bool(tokens) and all(token in _HINT_ONLY for token in tokens)
 
 
 def srcset(value: str) -> Iterator[tuple[str, int]]:
@@ -165,18 +238,46 @@ class _Finder:
         self._cursor = 0
 
     def find(self, value: str, attr: str) -> tuple[int, bool]:
-        for written in _spellings(value):
+        spellings = _spellings(value)
+        for written in spellings:
             at = self._search(written, attr)
             if at >= 0:
                 self._cursor = at + len(written)
                 return at, True
-        return self._cursor, False
+        text = self._text
+        match = _value_start(attr).search(text, self._cursor)
+        if match is None:
+            return self._cursor, False
+        at = _SPACES.match(text, match.end()).end()  # type: ignore[union-attr]
+        for written in spellings:
+            if text.startswith(written, at):
+                self._cursor = at + len(written)
+                return at, True
+        self._cursor = at
+        return at, False
+
+    def inside(self, at: int, exact: bool, url: str, start: int) -> tuple[int, bool]:
+        """Where ``url``, at ``start`` in a value found at ``at``, is in the
+        source: exact only if written there as is (the value may have been
+        found in its entity-escaped spelling, which shifts what follows)."""
+        if exact and self._text.startswith(url, at + start):
+            return at + start, True
+        return at, False
+
+    def find_text(self, value: str) -> tuple[int, bool]:
+        """A value in element text (a stylesheet's URL), within the window."""
+        at = self._text.find(value, self._cursor, self._cursor + _WINDOW + len(value))
+        if at < 0:
+            return self._cursor, False
+        self._cursor = at + len(value)
+        return at, True
 
     def _search(self, written: str, attr: str) -> int:
         text = self._text
-        at = text.find(written, self._cursor)
+        limit = self._cursor + _WINDOW + len(written)
+        at = text.find(written, self._cursor, limit)
         while at >= 0 and not _follows(text, at, attr):
-            at = text.find(written, at + 1)
+            at = text.find(written, at + 1, limit)
         return at
 
 

@@ -1,194 +1,205 @@
-"""Markdown (``.md .markdown .mdx``), parsed by markdown-it-py (CommonMark).
+"""Markdown (``.md .markdown .mdx``), parsed by pulldown-cmark through pyromark.
+
+pulldown-cmark is a CommonMark parser in Rust (lychee's own); urlcheck turns
+on the GitHub extensions that change what is text (tables, footnotes,
+strikethrough, task lists), so a ``|`` or ``~~`` ends a bare URL where GitHub
+ends it. Each event comes with its byte range in the source, so every link is
+placed exactly.
 
 Reported: inline links and images, autolinks, bare ``http(s)://`` URLs in
 text (GitHub's autolink literals), reference definitions (once each, at the
 definition, where the URL is written, used or not; defined after use too),
 and links in raw HTML, which the HTML parser reads. Not reported: anything
 in a code span or code block, the uses of a reference (their URL is the
-definition's), and links inside raw ``<pre>``/``<code>``.
+definition's), and links inside raw ``<pre>``/``<code>``. A URL is reported
+normalised as a browser requests it (``my file.md`` is ``my%20file.md``);
+its column is then None, as it is not written so in the source.
 
-markdown-it-py keeps line ranges for blocks only. To place inline links, the
-inline rules that make links are wrapped to record where each construct
-starts in the block's text; the URL is then found inside the construct.
-Columns are best effort: None when the URL is not written verbatim (an
-entity, an escape, a percent-encoding the parser added).
+In ``.mdx`` files the ``href`` and ``src`` string attributes of JSX
+components (``<Card href="/x" />``) are links too.
+
+No nesting limit drops anything: a link in a list nested 50 deep is read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from functools import cache
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
+import pyromark
 
 from checker.sources import html
-from checker.sources._text import Locator, decode
+from checker.sources._text import ByteLocator, decode
 from checker.sources.interface import Link
+from checker.sources.urltext import normalize, trim_bare
 
-_Found = tuple[int, int | None, str]  # (0-based source line, 1-based column or None, url)
+# (byte offset in the source, exact, url): exact is False when the URL is not
+# written verbatim at the offset (then only its line is known).
+_Found = tuple[int, bool, str]
 
+_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+)
+_PARSER = pyromark.Markdown(options=_OPTIONS)
 _BARE = re.compile(r"https?://[^\s<>\"`]+", re.IGNORECASE)
-_TRAILING = "?!.,:;*_~'"
 _RAW_CODE = re.compile(r"<(/?)(?:pre|code)\b", re.IGNORECASE)
-# URLs that markdown-it's normalizeLink (mdurl parse, punycode, encode) returns
-# unchanged; the fast path skips ~15 % of parse time on link-heavy text.
-_NORMAL = re.compile(r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*\Z")
-_POSITIONED = ("link", "image", "autolink", "html_inline")
-_MARKED = frozenset({"link_open", "image", "html_inline"})
+_CLOSES_LINK = ("Link", "Image")  # a tuple: an End event may be a dict, unhashable
+_INLINE = frozenset({"Inline", "Autolink", "Email"})  # the rest are uses of a reference
 
 
 def parse(stream: BinaryIO, path: str) -> Iterator[Link]:
-    text = decode(stream.read())
-    lines = text.split("\n")
-    env: dict[str, Any] = {}
+    return iter(links(decode(stream.read()), path))
+
+
+def links(text: str, path: str) -> list[Link]:
+    """Every link of a Markdown document, in document order."""
+    data = text.encode()
+    found = _events(text, data, components=path.lower().endswith(".mdx"))
+    found.extend(_definitions(text, data))
+    found.sort(key=_offset)
+    locator = ByteLocator(data, len(data) == len(text))
+    result = []
+    for offset, exact, url in found:
+        line, column = locator.position(offset)
+        result.append(Link(url, path, line, column if exact else None))
+    return result
+
+
+def _offset(found: _Found) -> int:
+    return found[0]
+
+
+def _events(text: str, data: bytes, components: bool = False) -> list[_Found]:
     found: list[_Found] = []
-    for token in _parser().parse(text, env):
-        if token.type == "inline" and token.children and token.map:
-            found.extend(_inline(token.content, token.children, token.map[0], lines))
-        elif token.type == "html_block" and token.map:
-            found.extend(_html(token.content, token.map[0], lines))
-    found.extend(_definitions(env.get("references", {}), lines))
-    found.sort(key=lambda f: f[0])  # stable: document order within a line
-    for line, column, url in found:
-        yield Link(url, path, line + 1, column)
+    in_link = in_code = in_raw_code = 0
+    block: list[tuple[str, int]] | None = None  # the pieces of a raw HTML block
+    # The hot loop: one test per event for the common kinds. ``"Text" in
+    # event`` is a key lookup on a dict event and a substring test on the
+    # bare-string ones ("SoftBreak", "HardBreak", "Rule"), false for both.
+    # Typed as Any: pyromark's precise event types cost a cast per event.
+    events: Iterator[tuple[Any, Any]] = _PARSER.events_with_range(text, merge_text=True)
+    for event, span in events:
+        if "Text" in event:
+            if not (in_link or in_code or in_raw_code):
+                value = event["Text"]
+                if "://" in value:
+                    found.extend(_bare(value, data, span["start"], span["end"]))
+        elif "End" in event:
+            end = event["End"]
+            if end in _CLOSES_LINK:
+                in_link -= 1
+            elif end == "CodeBlock":
+                in_code -= 1
+            elif end == "HtmlBlock" and block is not None:
+                found.extend(_html_block(block, data, components))
+                block = None
+        elif "Start" in event:
+            start = event["Start"]
+            if start.__class__ is str:
+                if start == "HtmlBlock":
+                    block = []
+            elif "Link" in start or "Image" in start:
+                in_link += 1
+                if not in_raw_code:
+                    target = start.get("Link") or start["Image"]
+                    if target["link_type"] in _INLINE and target["dest_url"]:
+                        found.append(_link(target, data, span["start"], span["end"]))
+            elif "CodeBlock" in start:
+                in_code += 1
+        elif "Html" in event:
+            if block is not None:
+                block.append((event["Html"], span["start"]))
+        elif "InlineHtml" in event and not in_code:
+            value = event["InlineHtml"]
+            for closing in _RAW_CODE.findall(value):
+                in_raw_code = max(in_raw_code + (-1 if closing else 1), 0)
+            if not in_raw_code and "=" in value:
+                found.extend(_inline_html(value, data, span["start"], span["end"], components))
+    return found
 
 
-@cache
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark")
-    # Emphasis and line breaks never change what is a link; skipping them is faster.
-    md.disable(["emphasis", "newline"])
-    for name in _POSITIONED:
-        md.inline.ruler.at(name, _remember_span(_rule(md, name)))
-    normalize = md.normalizeLink
-    md.normalizeLink = lambda url: url if _NORMAL.match(url) else normalize(url)  # type: ignore[method-assign]
-    # Report javascript: and data: links (as excluded) instead of letting the
-    # parser turn them into text.
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
+def _link(target: dict[str, Any], data: bytes, start: int, end: int) -> _Found:
+    """An inline link or image, an autolink or an email autolink."""
+    raw: str = target["dest_url"]
+    kind = target["link_type"]
+    if kind == "Email":
+        return start + 1, True, "mailto:" + raw
+    url = normalize(raw)
+    if kind == "Autolink":
+        return start + 1, True, url
+    # The destination follows the last "](" of the link: the text before it
+    # may hold the same URL, or an image with its own.
+    opening = data.rfind(b"](", start, end)
+    at = data.find(raw.encode(), opening if opening >= 0 else start, end)
+    if at < 0:  # escaped or entity-encoded in the source
+        return start, False, url
+    return at, url == raw, url
 
 
-_Rule = Callable[[StateInline, bool], bool]
-
-
-def _rule(md: MarkdownIt, name: str) -> _Rule:
-    for rule in md.inline.ruler.__rules__:
-        if rule.name == name:
-            return rule.fn
-    raise LookupError(name)
-
-
-def _remember_span(rule: _Rule) -> _Rule:
-    """Wrap an inline rule so the token it makes records the span of its
-    construct in the block's text (``meta["span"]``)."""
-
-    def wrapped(state: StateInline, silent: bool) -> bool:
-        start, count = state.pos, len(state.tokens)
-        if not rule(state, silent):
-            return False
-        if not silent:
-            for token in state.tokens[count:]:
-                if token.type in _MARKED:
-                    token.meta = {"span": (start, state.pos)}
-                    break
-        return True
-
-    return wrapped
-
-
-def _inline(content: str, children: list[Any], first: int, lines: list[str]) -> Iterator[_Found]:
-    locator: Locator | None = None
-    content_lines: list[str] = []
-    cursor = in_link = in_raw_code = 0
-
-    def place(offset: int, exact: bool, url: str) -> _Found:
-        nonlocal locator, content_lines
-        if locator is None:
-            locator, content_lines = Locator(content), content.split("\n")
-        line, column = locator.position(offset)
-        source = first + line - 1
-        return source, _column(lines, source, content_lines[line - 1], column, exact), url
-
-    for child in children:
-        kind = child.type
-        span = child.meta.get("span")
-        if span is not None:
-            cursor = span[1]
-        if kind == "link_close":
-            in_link -= 1
-        elif kind == "html_inline":
-            for opening in _RAW_CODE.findall(child.content):
-                in_raw_code += -1 if opening else 1
-            if not in_raw_code and span is not None:
-                for url, offset, exact in html.extract(child.content):
-                    yield place(span[0] + offset, exact, url)
-        elif in_raw_code:
-            in_link += kind == "link_open"
-        elif kind in ("link_open", "image"):
-            in_link += kind == "link_open"
-            url = child.attrs.get("href" if kind == "link_open" else "src")
-            if not isinstance(url, str) or not url or span is None:
-                continue
-            start, end = span
-            if child.markup == "autolink":
-                yield place(start + 1, True, url)
-            elif content[end - 1] == ")":  # inline, not a use of a reference
-                at = content.rfind(url, start, end)
-                yield place(at if at >= 0 else start, at >= 0, url)
-        elif kind == "text" and not in_link and ":" in child.content:
-            for match in _BARE.finditer(child.content):
-                url = _trim(match[0])
-                at = content.find(url, cursor)
-                if at >= 0:
-                    cursor = at + len(url)
-                yield place(at if at >= 0 else cursor, at >= 0, url)
-
-
-def _html(content: str, first: int, lines: list[str]) -> Iterator[_Found]:
-    locator = Locator(content)
-    content_lines = content.split("\n")
-    for url, offset, exact in html.extract(content):
-        line, column = locator.position(offset)
-        source = first + line - 1
-        yield source, _column(lines, source, content_lines[line - 1], column, exact), url
-
-
-def _definitions(references: dict[str, dict[str, Any]], lines: list[str]) -> Iterator[_Found]:
-    for reference in references.values():
-        url, span = reference.get("href"), reference.get("map")
-        if not url or not span:
-            continue
-        start, end = span
-        text = "\n".join(lines[start:end])
-        at = text.find(url, text.find("]:"))
+def _bare(value: str, data: bytes, start: int, end: int) -> Iterator[_Found]:
+    """GitHub's autolink literals in one run of text; ``value`` is the text with
+    escapes and entities undone, ``data[start:end]`` as written."""
+    cursor = start
+    for match in _BARE.finditer(value):
+        url = trim_bare(match[0])
+        written = url.encode()
+        at = data.find(written, cursor, end)
         if at < 0:
-            yield start, None, url
-            continue
-        line = start + text.count("\n", 0, at)
-        yield line, at - (text.rfind("\n", 0, at) + 1) + 1, url
-
-
-def _column(lines: list[str], source: int, written: str, column: int, exact: bool) -> int | None:
-    """Map a column in the parser's text of a line (container markers and
-    indentation removed) to the source line."""
-    if not exact or source >= len(lines):
-        return None
-    line = lines[source]
-    if written and line.endswith(written):
-        return len(line) - len(written) + column
-    at = line.find(written)
-    return at + column if at >= 0 else None
-
-
-def _trim(url: str) -> str:
-    """GitHub's rule: trailing punctuation ends a bare URL, and so does a ``)``
-    that closes nothing in it."""
-    while url:
-        if url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("(")):
-            url = url[:-1]
+            yield cursor, False, url
         else:
-            break
-    return url
+            cursor = at + len(written)
+            yield at, True, url
+
+
+def _html_block(pieces: list[tuple[str, int]], data: bytes, components: bool) -> Iterator[_Found]:
+    """A raw HTML block, read whole by the HTML parser. Each piece is one line
+    of it without its container markers (``>``, list indentation), with the
+    byte offset where that line's text starts in the source."""
+    content = "".join(piece for piece, _ in pieces)
+    bounds: list[tuple[int, str, int]] = []  # (char offset in content, piece, source offset)
+    offset = 0
+    for piece, source in pieces:
+        bounds.append((offset, piece, source))
+        offset += len(piece)
+    index = 0
+    for url, at, exact in html.extract(content, components):
+        if index and at < bounds[index][0]:
+            index = 0
+        while index + 1 < len(bounds) and bounds[index + 1][0] <= at:
+            index += 1
+        begins, piece, source = bounds[index]
+        yield source + len(piece[: at - begins].encode()), exact, url
+
+
+def _inline_html(
+    value: str, data: bytes, start: int, end: int, components: bool
+) -> Iterator[_Found]:
+    """One inline HTML tag. Its text is the source's unless it spans lines
+    inside a container, whose markers the parser left out: then each URL is
+    looked for again in the source."""
+    verbatim = data[start:end] == value.encode()
+    for url, at, exact in html.extract(value, components):
+        if verbatim:
+            yield start + len(value[:at].encode()), exact, url
+            continue
+        found = data.find(value[at : at + len(url)].encode(), start, end) if exact else -1
+        yield (found, True, url) if found >= 0 else (start, False, url)
+
+
+def _definitions(text: str, data: bytes) -> Iterator[_Found]:
+    for definition in _PARSER.reference_definitions(text).values():
+        raw: str = definition["dest"]
+        if not raw:
+            continue
+        start, end = definition["span"]["start"], definition["span"]["end"]
+        url = normalize(raw)
+        label_end = data.find(b"]:", start, end)
+        at = data.find(raw.encode(), label_end if label_end >= 0 else start, end)
+        if at < 0:
+            yield start, False, url
+        else:
+            yield at, url == raw, url

@@ -57,6 +57,7 @@ _SAMPLES: dict[SourceFormat, tuple[bytes, list[str]]] = {
         ["R:rel/x", "R:/child"],  # resolved, then followed
     ),
     SourceFormat.TEXT: (b"see https://e.example/a. and rel/x\n", ["https://e.example/a"]),
+    SourceFormat.CSS: (b"a { background: url(rel/x) }\n", ["R:rel/x"]),
 }
 
 
