@@ -169,6 +169,34 @@ def urlcheck(
             "write it) wherever their domain and path match.",
         ),
     ] = None,
+    http_proxy: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Proxy for http:// URLs, e.g. http://proxy:3128 "
+            "[default: $http_proxy, $HTTP_PROXY or $ALL_PROXY].",
+            show_default=False,
+        ),
+    ] = None,
+    https_proxy: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Proxy for https:// URLs, through a CONNECT tunnel "
+            "[default: $https_proxy, $HTTPS_PROXY or $ALL_PROXY].",
+            show_default=False,
+        ),
+    ] = None,
+    no_proxy: Annotated[
+        str | None,
+        typer.Option(
+            "--no-proxy",
+            metavar="HOSTS",
+            help="Hosts reached directly: comma-separated domains, IP addresses, CIDR "
+            "blocks or * [default: $no_proxy or $NO_PROXY].",
+            show_default=False,
+        ),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(

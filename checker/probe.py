@@ -43,6 +43,7 @@ from checker.hostlimit import HostLimiter
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
+from checker.proxy import Proxies
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
@@ -73,6 +74,7 @@ class Probe:
         self._policies = PolicyTable(settings)
         self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
         self._deadlines = Deadlines()
+        self._proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
 
     async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
         """Check ``target``, whose URL the gate has parsed into ``parsed``.
@@ -182,8 +184,15 @@ class Probe:
         cookie = ""  # what the jar sends to ``url``
         sent = headers
         while True:
+            # Per hop: a redirect may change the scheme, or leave for a NO_PROXY host.
+            proxy, proxy_headers, sent = self._proxies.for_url(url, sent)
             async with self._session.request(
-                method, url, headers=sent, allow_redirects=False
+                method,
+                url,
+                headers=sent,
+                allow_redirects=False,
+                proxy=proxy,
+                proxy_headers=proxy_headers,
             ) as resp:
                 status = resp.status
                 location = resp.headers.get("Location") if status in REDIRECT_STATUSES else None

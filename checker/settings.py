@@ -239,6 +239,21 @@ class Settings(BaseModel):
         description="Send the cookies of this Netscape cookie file (as curl and lychee "
         "write it) wherever their domain and path match.",
     )
+    http_proxy: str | None = Field(
+        default_factory=lambda: _proxy_env("http"),
+        description="Proxy for http:// URLs, e.g. http://proxy:3128 "
+        "[default: $http_proxy, $HTTP_PROXY or $ALL_PROXY].",
+    )
+    https_proxy: str | None = Field(
+        default_factory=lambda: _proxy_env("https"),
+        description="Proxy for https:// URLs, through a CONNECT tunnel "
+        "[default: $https_proxy, $HTTPS_PROXY or $ALL_PROXY].",
+    )
+    no_proxy: str | None = Field(
+        default_factory=lambda: _proxy_env("no"),
+        description="Hosts reached directly, not through a proxy: comma-separated domains, "
+        "IP addresses, CIDR blocks or * [default: $no_proxy or $NO_PROXY].",
+    )
     # Document sources, link resolution and filters
     default_format: SourceFormat = SourceFormat.URLLIST
     hidden: bool = False
@@ -301,6 +316,14 @@ class Settings(BaseModel):
 
             cookies.read(value)  # CookieFileError (a ValueError) names what is wrong
         return value
+
+    @field_validator("http_proxy", "https_proxy")
+    @classmethod
+    def _proxy(cls, value: str | None, info: ValidationInfo) -> str | None:
+        from checker.proxy import check_proxy_url
+
+        name = str(info.field_name)
+        return None if value is None else check_proxy_url(value, name.upper())
 
     @field_validator("header_for", mode="before")
     @classmethod
@@ -377,9 +400,23 @@ class Settings(BaseModel):
             *(h for policy in self.hosts.values() for h in policy.headers),
         )
         from checker import cookies
+        from checker.proxy import password
 
         values = tuple(h.value.get_secret_value() for h in every if h.value)
-        return values + cookies.values(self.cookie_jar)
+        proxies = tuple(p for p in map(password, (self.http_proxy, self.https_proxy)) if p)
+        return values + cookies.values(self.cookie_jar) + proxies
+
+
+def _proxy_env(scheme: str) -> str | None:
+    from checker import proxy
+
+    match scheme:
+        case "http":
+            return proxy.env_http_proxy()
+        case "https":
+            return proxy.env_https_proxy()
+        case _:
+            return proxy.env_no_proxy()
 
 
 def _scoped_header(text: str) -> tuple[str, Header]:
