@@ -169,6 +169,14 @@ def urlcheck(
             "write it) wherever their domain and path match.",
         ),
     ] = None,
+    basic_auth: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="'URL_REGEX USER:PASSWORD'",
+            help="HTTP Basic credentials sent to URLs that match, never after a redirect "
+            "to another origin (repeatable). Never printed.",
+        ),
+    ] = None,
     http_proxy: Annotated[
         str | None,
         typer.Option(

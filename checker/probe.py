@@ -36,6 +36,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from checker import retry
+from checker.auth import Credentials
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
 from checker.errors import MAPPED, classify
@@ -75,6 +76,7 @@ class Probe:
         self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
         self._deadlines = Deadlines()
         self._proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
+        self._auth = Credentials(settings.basic_auth) if settings.basic_auth else None
 
     async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
         """Check ``target``, whose URL the gate has parsed into ``parsed``.
@@ -182,7 +184,8 @@ class Probe:
         seen: set[tuple[URL, str]] = set()
         jar: CookieJar | None = None  # this chain's cookies, made at the first Set-Cookie
         cookie = ""  # what the jar sends to ``url``
-        sent = headers
+        auth = self._auth  # --basic-auth: only until a redirect leaves the origin
+        sent = headers if auth is None else auth.headers_for(url, headers)
         while True:
             # Per hop: a redirect may change the scheme, or leave for a NO_PROXY host.
             proxy, proxy_headers, sent = self._proxies.for_url(url, sent)
@@ -220,11 +223,12 @@ class Probe:
                 return Failure(ErrorKind.BAD_REDIRECT, f"redirect to {text}: {invalid.message}")
             if not seen:
                 seen.add((here, cookie))
-            if headers and url.origin() != start.origin():
+            if (headers or auth) and url.origin() != start.origin():
                 # Never carry the user's headers, global or scoped to the host
-                # (User-Agent included), to another origin; nor back again.
-                headers = None
-            sent = headers
+                # (User-Agent included), nor credentials, to another origin;
+                # nor back again.
+                headers = auth = None
+            sent = headers if auth is None else auth.headers_for(url, headers)
             if jar is not None:
                 cookie = _cookie_header(jar, url)
                 if cookie:

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from checker._version import __version__
+from checker.auth import BasicAuthRule
 from checker.choices import Format, Method, SourceFormat, StrategyName
 
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*\Z")
@@ -239,6 +240,11 @@ class Settings(BaseModel):
         description="Send the cookies of this Netscape cookie file (as curl and lychee "
         "write it) wherever their domain and path match.",
     )
+    basic_auth: tuple[BasicAuthRule, ...] = Field(
+        default=(),
+        description="'URL_REGEX USER:PASSWORD': HTTP Basic credentials sent to URLs that "
+        "match, never after a redirect to another origin (repeatable). Never printed.",
+    )
     http_proxy: str | None = Field(
         default_factory=lambda: _proxy_env("http"),
         description="Proxy for http:// URLs, e.g. http://proxy:3128 "
@@ -316,6 +322,11 @@ class Settings(BaseModel):
 
             cookies.read(value)  # CookieFileError (a ValueError) names what is wrong
         return value
+
+    @field_validator("basic_auth", mode="before")
+    @classmethod
+    def _basic_auth(cls, value: Any) -> Any:
+        return tuple(BasicAuthRule.parse(v) if isinstance(v, str) else v for v in _listed(value))
 
     @field_validator("http_proxy", "https_proxy")
     @classmethod
@@ -399,12 +410,12 @@ class Settings(BaseModel):
             *(h for _, h in self.header_for),
             *(h for policy in self.hosts.values() for h in policy.headers),
         )
-        from checker import cookies
+        from checker import auth, cookies
         from checker.proxy import password
 
         values = tuple(h.value.get_secret_value() for h in every if h.value)
         proxies = tuple(p for p in map(password, (self.http_proxy, self.https_proxy)) if p)
-        return values + cookies.values(self.cookie_jar) + proxies
+        return values + cookies.values(self.cookie_jar) + proxies + auth.secrets(self.basic_auth)
 
 
 def _proxy_env(scheme: str) -> str | None:
