@@ -111,6 +111,23 @@ def urlcheck(
     max_retry_wait: Annotated[
         float, typer.Option(help="Cap in seconds on any wait, even one a server asks for.")
     ] = 60.0,
+    retry_wait: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SECONDS",
+            help="Seconds before the first retry; each further one waits twice as "
+            "long (±25 %) [default: 1].",
+            show_default=False,
+        ),
+    ] = None,
+    request_interval: Annotated[
+        float,
+        typer.Option(
+            metavar="SECONDS",
+            help="Seconds between the starts of two requests to one host, for every "
+            'host ([hosts."..."] tables may set their own).',
+        ),
+    ] = 0.0,
     method: Annotated[
         Method, typer.Option(help="auto: HEAD, then GET when HEAD's status is not accepted.")
     ] = Method.AUTO,

@@ -108,7 +108,9 @@ class Probe:
             failure = reply if isinstance(reply, Failure) else None
             if attempt <= settings.retries and retry.should_retry(status, failure):
                 await asyncio.sleep(
-                    retry.wait_before_retry(attempt, status, header, settings.max_retry_wait)
+                    retry.wait_before_retry(
+                        attempt, status, header, settings.max_retry_wait, settings.retry_wait
+                    )
                 )
                 continue
             result = self._result(target, reply, attempt, round(took * 1000, 1), policy)
