@@ -19,6 +19,7 @@ import typer
 
 from checker._version import __version__
 from checker.choices import Format, Method, SchemaName, SourceFormat, StrategyName
+from checker.tls import TlsVersion
 
 if TYPE_CHECKING:
     from checker.filters import IgnoreRules
@@ -148,6 +149,21 @@ def urlcheck(
         str | None, typer.Option(help=f"User-Agent header [default: urlcheck/{__version__}].")
     ] = None,
     insecure: Annotated[bool, typer.Option(help="Skip TLS certificate checks.")] = False,
+    min_tls: Annotated[
+        TlsVersion | None,
+        typer.Option(
+            help="Refuse servers that cannot speak at least this TLS version "
+            "[default: the system's, TLS 1.2 on current systems].",
+            show_default=False,
+        ),
+    ] = None,
+    require_https: Annotated[
+        bool,
+        typer.Option(
+            help="Note on each http:// link that answers ok whether its host also "
+            "answers over https (the result's reason), checking the https:// URL too.",
+        ),
+    ] = False,
     exclude: Annotated[
         list[str] | None,
         typer.Option(help="Regex; matching URLs are reported as excluded (repeatable)."),

@@ -24,6 +24,7 @@ from pydantic import (
 from checker._version import __version__
 from checker.auth import BasicAuthRule
 from checker.choices import Format, Method, SourceFormat, StrategyName
+from checker.tls import TlsVersion
 
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*\Z")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
@@ -251,6 +252,16 @@ class Settings(BaseModel):
     headers: tuple[Header, ...] = ()
     user_agent: str = f"urlcheck/{__version__}"
     insecure: bool = False
+    min_tls: TlsVersion | None = Field(
+        default=None,
+        description="Refuse servers that cannot speak at least this TLS version "
+        "[default: the system's, TLS 1.2 on current systems].",
+    )
+    require_https: bool = Field(
+        default=False,
+        description="Note on each http:// link that answers ok whether its host also "
+        "answers over https (the result's reason), checking the https:// URL too.",
+    )
     exclude: tuple[re.Pattern[str], ...] = ()
     include: tuple[re.Pattern[str], ...] = ()
     # Per-host policy and configuration files
