@@ -210,6 +210,22 @@ def urlcheck(
             "to another origin (repeatable). Never printed.",
         ),
     ] = None,
+    github_token: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TOKEN",
+            help="Check github.com repository, issue, pull request, blob and tree links "
+            "through the REST API with this token [default: $GITHUB_TOKEN]. Never printed.",
+            show_default=False,
+        ),
+    ] = None,
+    github_api_url: Annotated[
+        str,
+        typer.Option(
+            metavar="URL",
+            help="The GitHub REST API to ask, for GitHub Enterprise: https://HOST/api/v3.",
+        ),
+    ] = "https://api.github.com",
     http_proxy: Annotated[
         str | None,
         typer.Option(

@@ -40,6 +40,7 @@ from checker.auth import Credentials
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
 from checker.errors import MAPPED, classify
+from checker.github import GitHub
 from checker.hostlimit import HostLimiter
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
@@ -77,6 +78,8 @@ class Probe:
         self._deadlines = Deadlines()
         self._proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
         self._auth = Credentials(settings.basic_auth) if settings.basic_auth else None
+        token = settings.github_token
+        self._github = GitHub(token.get_secret_value(), settings.github_api_url) if token else None
 
     async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
         """Check ``target``, whose URL the gate has parsed into ``parsed``.
@@ -144,6 +147,13 @@ class Probe:
         )
 
     async def _attempt(self, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
+        if self._github is not None and (api := self._github.route(url)) is not None:
+            answer = await self._request("GET", api.url, policy, task, api.headers)
+            if not (api.fallback and isinstance(answer, _Reply) and answer.status == 404):
+                # The link's result, not the API's: its URL stays the github.com one.
+                if isinstance(answer, _Reply):
+                    return _Reply(answer.status, str(url), [], answer.retry_after)
+                return answer
         method = policy.method
         reply = await self._request("GET" if method is Method.GET else "HEAD", url, policy, task)
         if (
@@ -158,12 +168,19 @@ class Probe:
             reply = await self._request("GET", url, policy, task)
         return reply
 
-    async def _request(self, method: str, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
+    async def _request(
+        self,
+        method: str,
+        url: URL,
+        policy: Policy,
+        task: Task,
+        headers: CIMultiDict[str] | None = None,  # instead of the policy's (the GitHub API's)
+    ) -> _Reply | Failure:
         timeout = policy.timeout
         deadlines = self._deadlines
         deadlines.start(task, timeout)
         try:
-            return await self._follow(method, url, policy.headers)
+            return await self._follow(method, url, policy.headers if headers is None else headers)
         except asyncio.CancelledError:
             if deadlines.stop(task) and task.uncancel() == 0:
                 return classify(TimeoutError(), timeout=timeout)

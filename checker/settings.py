@@ -278,6 +278,15 @@ class Settings(BaseModel):
         description="'URL_REGEX USER:PASSWORD': HTTP Basic credentials sent to URLs that "
         "match, never after a redirect to another origin (repeatable). Never printed.",
     )
+    github_token: SecretStr | None = Field(
+        default_factory=lambda: _env_secret("GITHUB_TOKEN"),
+        description="Check github.com repository, issue, pull request, blob and tree links "
+        "through the REST API with this token [default: $GITHUB_TOKEN]. Never printed.",
+    )
+    github_api_url: str = Field(
+        default="https://api.github.com",
+        description="The GitHub REST API to ask, for GitHub Enterprise: https://HOST/api/v3.",
+    )
     http_proxy: str | None = Field(
         default_factory=lambda: _proxy_env("http"),
         description="Proxy for http:// URLs, e.g. http://proxy:3128 "
@@ -405,6 +414,19 @@ class Settings(BaseModel):
         # The base names a directory: without the slash, urljoin would drop its last segment.
         return url if url.endswith("/") else url + "/"
 
+    @field_validator("github_api_url")
+    @classmethod
+    def _github_api_url(cls, value: str) -> str:
+        return _http_url(value)
+
+    @field_validator("github_token")
+    @classmethod
+    def _github_token(cls, value: SecretStr | None) -> SecretStr | None:
+        token = None if value is None else value.get_secret_value().strip()
+        if token and any(c in token for c in "\r\n\0"):
+            raise ValueError("the token contains a line break (not shown)")
+        return SecretStr(token) if token else None
+
     @field_validator("sitemap", mode="before")
     @classmethod
     def _sitemap(cls, value: Any) -> Any:
@@ -437,7 +459,9 @@ class Settings(BaseModel):
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Every header value, so that output can be checked never to contain one."""
+        """Every secret value (headers, cookie file, proxy and --basic-auth
+        passwords, the GitHub token), so that output can be checked never to
+        contain one."""
         every = (
             *self.headers,
             *(h for _, h in self.header_for),
@@ -448,7 +472,16 @@ class Settings(BaseModel):
 
         values = tuple(h.value.get_secret_value() for h in every if h.value)
         proxies = tuple(p for p in map(password, (self.http_proxy, self.https_proxy)) if p)
-        return values + cookies.values(self.cookie_jar) + proxies + auth.secrets(self.basic_auth)
+        token = (self.github_token.get_secret_value(),) if self.github_token else ()
+        files = cookies.values(self.cookie_jar)
+        return values + files + proxies + auth.secrets(self.basic_auth) + token
+
+
+def _env_secret(name: str) -> SecretStr | None:
+    import os
+
+    value = os.environ.get(name, "").strip()
+    return SecretStr(value) if value else None
 
 
 def _proxy_env(scheme: str) -> str | None:

@@ -49,10 +49,12 @@ _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 @pytest.fixture(autouse=True)
 def _no_proxy_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests reach their loopback servers directly even on a machine with a
-    proxy configured; proxy tests set the variables themselves."""
+    proxy configured, or a GitHub token; tests of those set the variables themselves."""
     for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
+    # On a GitHub runner this is set: github.com links would go to the API.
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
 
 
 @pytest.fixture
