@@ -23,6 +23,7 @@ from checker.tls import TlsVersion
 
 if TYPE_CHECKING:
     from checker.filters import IgnoreRules
+    from checker.models import Result
     from checker.reporters import Reporter
     from checker.settings import Settings
     from checker.targets import TargetIndex
@@ -254,6 +255,17 @@ def urlcheck(
             show_default=False,
         ),
     ] = None,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            help="Rewrite links that moved permanently (301/308) in the local files "
+            "they were read from, where written verbatim; each file atomically.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(help="With --fix: write nothing, print the unified diff on stderr."),
+    ] = False,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -441,9 +453,12 @@ async def _check(
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGINT, on_sigint)
     results = run.results()
+    moved: list[Result] = []  # for --fix
     try:
         async for result in results:
             reporter.add(result)
+            if result.moved_to is not None:
+                moved.append(result)
     except asyncio.CancelledError:
         if not interrupted:
             raise
@@ -463,6 +478,10 @@ async def _check(
 
         # On stderr, after the report: stdout stays the same report as without it.
         sys.stderr.write(table(run.host_stats) + "\n")
+    if settings.fix and not interrupted:
+        from checker.fix import fix_and_tell
+
+        fix_and_tell(moved, settings)
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if run.summary.failed else EXIT_OK

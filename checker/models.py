@@ -98,8 +98,11 @@ class Result:
     error: Failure | None = None
     elapsed_ms: float | None = None
     attempts: int = 0
-    reason: str | None = None  # why a URL was excluded
+    reason: str | None = None  # why a URL was excluded; --require-https's note on an ok one
     index: int = -1
+    # The last URL a chain of permanent redirects (301/308) from ``url`` reached,
+    # for --fix (fix.py). Not in to_dict yet: the JSON schema does not have it.
+    moved_to: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

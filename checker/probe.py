@@ -59,6 +59,7 @@ class _Reply:
     final_url: str
     redirects: list[str] = field(default_factory=list)
     retry_after: str | None = None
+    moved_to: str | None = None  # where the chain's leading 301/308 hops led
 
 
 class Probe:
@@ -144,6 +145,7 @@ class Probe:
             elapsed_ms=elapsed,
             attempts=attempts,
             index=target.index,
+            moved_to=reply.moved_to,
         )
 
     async def _attempt(self, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
@@ -205,6 +207,8 @@ class Probe:
         cookie = ""  # what the jar sends to ``url``
         auth = self._auth  # --basic-auth: only until a redirect leaves the origin
         sent = headers if auth is None else auth.headers_for(url, headers)
+        moved: str | None = None  # the last URL reached by 301/308 hops only, from the start
+        permanent = True
         while True:
             # Per hop: a redirect may change the scheme, or leave for a NO_PROXY host.
             proxy, proxy_headers, sent = self._proxies.for_url(url, sent)
@@ -226,7 +230,7 @@ class Probe:
                 _drain(resp)
             if location is None or not max_redirects:
                 # --max-redirects 0 follows none: the 3xx is the answer, judged by --accept.
-                return _Reply(status, str(url), redirects, retry_after)
+                return _Reply(status, str(url), redirects, retry_after, moved)
             here = url
             try:
                 url = url.join(URL(location))
@@ -264,6 +268,9 @@ class Probe:
                 )
             redirects.append(text)
             seen.add((url, cookie))
+            permanent = permanent and status in (301, 308)
+            if permanent:
+                moved = text
             if status == 303:
                 method = "GET" if method != "HEAD" else method
 

@@ -89,7 +89,10 @@ class Result(_Model):
     )
     attempts: int = Field(ge=0, description="attempts made (1 + retries used); 0 when never sent")
     sources: list[Source] = Field(description="every place the URL was read from")
-    reason: str | None = Field(description="why the URL was excluded; null otherwise")
+    reason: str | None = Field(
+        description="why the URL was excluded; on an ok http:// URL with --require-https, "
+        "'also answers over https: use URL'; null otherwise"
+    )
 
 
 class Summary(_Model):

@@ -302,6 +302,15 @@ class Settings(BaseModel):
         description="Hosts reached directly, not through a proxy: comma-separated domains, "
         "IP addresses, CIDR blocks or * [default: $no_proxy or $NO_PROXY].",
     )
+    fix: bool = Field(
+        default=False,
+        description="Rewrite links that moved permanently (301/308) in the local files "
+        "they were read from, where written verbatim; each file atomically.",
+    )
+    dry_run: bool = Field(
+        default=False,
+        description="With --fix: write nothing, print the unified diff on stderr.",
+    )
     # Document sources, link resolution and filters
     default_format: SourceFormat = SourceFormat.URLLIST
     hidden: bool = False
@@ -413,6 +422,13 @@ class Settings(BaseModel):
         url = _http_url(value)
         # The base names a directory: without the slash, urljoin would drop its last segment.
         return url if url.endswith("/") else url + "/"
+
+    @field_validator("dry_run")
+    @classmethod
+    def _dry_run(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not info.data.get("fix"):
+            raise ValueError("--dry-run only applies to --fix")
+        return value
 
     @field_validator("github_api_url")
     @classmethod
