@@ -266,6 +266,20 @@ def urlcheck(
         bool,
         typer.Option(help="With --fix: write nothing, print the unified diff on stderr."),
     ] = False,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            help="For each broken or errored link, ask the Wayback Machine for an "
+            "archived copy and add it to the result (suggestion).",
+        ),
+    ] = False,
+    wayback_url: Annotated[
+        str,
+        typer.Option(
+            metavar="URL",
+            help="The Wayback Machine to ask with --suggest (its /wayback/available API).",
+        ),
+    ] = "https://archive.org",
     config: Annotated[
         Path | None,
         typer.Option(

@@ -69,6 +69,10 @@ def check_for(
     probe: ProbeLike = Probe(session, settings, host_stats)
     if settings.require_https:
         probe = RequireHttps(probe)
+    if settings.suggest:
+        from checker.wayback import Suggest, Wayback
+
+        probe = Suggest(probe, Wayback(session, settings))
     return Check(Gate(settings, ignore), probe, settings)
 
 

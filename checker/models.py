@@ -100,9 +100,11 @@ class Result:
     attempts: int = 0
     reason: str | None = None  # why a URL was excluded; --require-https's note on an ok one
     index: int = -1
-    # The last URL a chain of permanent redirects (301/308) from ``url`` reached,
-    # for --fix (fix.py). Not in to_dict yet: the JSON schema does not have it.
+    # The last URL a chain of permanent redirects (301/308) from ``url`` reached
+    # (--fix, fix.py), and an archived copy of a dead link (--suggest, wayback.py).
+    # In to_dict only when set: absent otherwise, as schema.py describes them.
     moved_to: str | None = None
+    suggestion: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +118,8 @@ class Result:
             "attempts": self.attempts,
             "sources": [s.to_dict() for s in self.sources],
             "reason": self.reason,
+            **({"moved_to": self.moved_to} if self.moved_to is not None else {}),
+            **({"suggestion": self.suggestion} if self.suggestion is not None else {}),
         }
 
     @classmethod

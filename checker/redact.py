@@ -44,6 +44,10 @@ def redact(result: Result, secrets: tuple[str, ...]) -> Result:
     if result.final_url is not None:
         result.final_url = _mask(result.final_url, secrets)
     result.redirects = [_mask(url, secrets) for url in result.redirects]
+    if result.moved_to is not None:
+        result.moved_to = _mask(result.moved_to, secrets)
+    if result.suggestion is not None:
+        result.suggestion = _mask(result.suggestion, secrets)
     if result.error is not None:
         result.error = Failure(result.error.kind, _mask(result.error.message, secrets))
     return result

@@ -311,6 +311,15 @@ class Settings(BaseModel):
         default=False,
         description="With --fix: write nothing, print the unified diff on stderr.",
     )
+    suggest: bool = Field(
+        default=False,
+        description="For each broken or errored link, ask the Wayback Machine for an "
+        "archived copy and add it to the result (suggestion).",
+    )
+    wayback_url: str = Field(
+        default="https://archive.org",
+        description="The Wayback Machine to ask with --suggest (its /wayback/available API).",
+    )
     # Document sources, link resolution and filters
     default_format: SourceFormat = SourceFormat.URLLIST
     hidden: bool = False
@@ -430,9 +439,9 @@ class Settings(BaseModel):
             raise ValueError("--dry-run only applies to --fix")
         return value
 
-    @field_validator("github_api_url")
+    @field_validator("github_api_url", "wayback_url")
     @classmethod
-    def _github_api_url(cls, value: str) -> str:
+    def _api_url(cls, value: str) -> str:
         return _http_url(value)
 
     @field_validator("github_token")
