@@ -23,6 +23,10 @@ min_tls = "1.3"
 require_https = true
 github_token = "${GH_TOKEN_FOR_TEST}"
 github_api_url = "https://ghe.example/api/v3"
+fix = true
+dry_run = true
+suggest = true
+wayback_url = "http://127.0.0.1:1/mirror"
 
 [hosts."*"]
 timeout = 5
@@ -46,6 +50,10 @@ def test_every_new_key_is_read_from_a_file(tmp_path: Path, monkeypatch: pytest.M
     assert settings.github_token is not None
     assert settings.github_token.get_secret_value() == "ghp_from_env_123"
     assert settings.hosts["*"].timeout == 5
+    assert settings.fix
+    assert settings.dry_run
+    assert settings.suggest
+    assert settings.wayback_url == "http://127.0.0.1:1/mirror"
     assert {"intra-secret-pw", "ghp_from_env_123"} <= set(settings.secrets)
 
 
