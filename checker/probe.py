@@ -19,6 +19,12 @@ The HTTP rules, next to the code that keeps them:
   user's headers (``-H``, ``--header-for`` and ``[hosts]`` ones alike) are
   dropped when a redirect leaves the origin (aiohttp keeps custom headers
   such as ``X-API-Key`` across origins).
+* ``--basic-auth`` credentials (auth.py) go with the user's headers: only to
+  matching URLs, and never once a redirect has left the origin.
+* Each hop goes through the proxy its scheme and host call for (proxy.py).
+* With a GitHub token, github.com links are asked of the REST API
+  (github.py), in ``_attempt``; the result keeps the github.com URL.
+* A chain's leading 301/308 hops are recorded as ``moved_to`` (for --fix).
 * Per-host policy (hostpolicy.py) is chosen by the host of the URL as
   listed; the whole redirect chain of an attempt runs under it.
 * Retry what another try may fix; see retry.py.

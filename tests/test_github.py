@@ -181,3 +181,31 @@ def test_hostile_paths_never_leave_the_repository_in_the_api(segments: list[str]
     assert parts[1:3] == ("v3", "repos")
     assert "." not in parts
     assert ".." not in parts
+
+
+async def test_the_token_never_follows_an_api_redirect_to_another_origin(
+    aiohttp_server: Any,
+) -> None:
+    seen: list[str | None] = []
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Authorization"))
+        return web.Response()
+
+    other_app = web.Application()
+    other_app.router.add_get("/{tail:.*}", elsewhere)
+    other = await aiohttp_server(other_app, host="127.0.0.2")
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPMovedPermanently(f"http://127.0.0.2:{other.port}/repos/x/y")
+
+    api_app = web.Application()
+    api_app.router.add_get("/{tail:.*}", redirect)
+    api = await aiohttp_server(api_app)
+    result = await probe_url(
+        "https://github.com/octo/hello",
+        github_token=TOKEN,
+        github_api_url=str(api.make_url("")).rstrip("/"),
+    )
+    assert result.outcome is Outcome.OK
+    assert seen == [None]
