@@ -4,7 +4,9 @@ NO_PROXY must bypass it."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import ssl
 from typing import Any
 
@@ -14,10 +16,10 @@ from aiohttp import web
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.models import Outcome
+from checker.models import ErrorKind, Outcome
 from checker.proxy import Bypass, check_proxy_url, from_environ
 from checker.settings import Settings
-from tests.conftest import ServerThread, probe_url, run_cli
+from tests.conftest import ServerThread, probe_url, raw_server, run_cli
 from tests.proxyserver import ForwardProxy, forward_proxy
 
 
@@ -187,3 +189,35 @@ def test_hostile_no_proxy_and_proxy_values_never_crash(
     except ValueError as exc:
         message = str(exc)
     assert "Zq9-SECRET-x" not in message
+
+
+@pytest.mark.parametrize(
+    ("reply", "scheme"),
+    [
+        (b"", "https"),  # closes at once
+        (b"\x00\xffgarbage\r\n\r\n", "https"),
+        (b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", "https"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" + b"\x16\x03\x01garbage", "https"),
+        (b"", "http"),
+        (b"\x00\xffgarbage\r\n\r\n", "http"),
+        (None, "https"),  # never answers
+    ],
+)
+async def test_a_hostile_proxy_is_that_urls_error_never_a_crash(
+    reply: bytes | None, scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            await reader.readuntil(b"\r\n\r\n")
+            if reply is None:
+                await asyncio.sleep(5)
+            else:
+                writer.write(reply)
+                await writer.drain()
+        writer.close()
+
+    async with raw_server(handler) as proxy_url:
+        monkeypatch.setenv(f"{scheme.upper()}_PROXY", proxy_url)
+        result = await probe_url(f"{scheme}://site.invalid/", timeout=1)
+    assert result.outcome in (Outcome.ERROR, Outcome.BROKEN)
+    assert result.error is None or result.error.kind is not ErrorKind.INTERNAL
