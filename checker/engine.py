@@ -19,6 +19,7 @@ from checker.errors import internal
 from checker.filters import IgnoreRules
 from checker.gate import Gate
 from checker.hoststats import HostStats
+from checker.https_upgrade import ProbeLike, RequireHttps
 from checker.models import Outcome, Result, Summary, Target
 from checker.probe import Probe
 from checker.redact import MASK, forms, redact
@@ -33,7 +34,7 @@ class Check:
 
     __slots__ = ("_debug", "_gate", "_probe", "_secrets")
 
-    def __init__(self, gate: Gate, probe: Probe, settings: Settings) -> None:
+    def __init__(self, gate: Gate, probe: ProbeLike, settings: Settings) -> None:
         self._gate = gate
         self._probe = probe
         self._debug = settings.debug
@@ -65,7 +66,14 @@ def check_for(
     host_stats: dict[str, HostStats] | None = None,
 ) -> Check:
     """The check a run makes of each target, over ``session``."""
-    return Check(Gate(settings, ignore), Probe(session, settings, host_stats), settings)
+    probe: ProbeLike = Probe(session, settings, host_stats)
+    if settings.require_https:
+        probe = RequireHttps(probe)
+    if settings.suggest:
+        from checker.wayback import Suggest, Wayback
+
+        probe = Suggest(probe, Wayback(session, settings))
+    return Check(Gate(settings, ignore), probe, settings)
 
 
 class Run:

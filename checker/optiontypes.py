@@ -78,14 +78,23 @@ class StatusSet(BaseModel):
 
     @classmethod
     def parse(cls, text: str) -> StatusSet:
+        """Ours, ``200..299`` (both ends included), and lychee's beside it:
+        ``200..=299``, open ranges ``..299`` and ``200..``. A bare ``a..b`` keeps
+        our meaning (lychee's excludes ``b``), so existing settings do not change."""
         ranges: list[tuple[int, int]] = []
         for raw in text.split(","):
             part = raw.strip()
             low, sep, high = part.partition("..")
+            high = high.removeprefix("=") if sep else high
+            if sep and not low and not high:
+                raise ValueError(f"{part!r} names no status: write e.g. 200..299 or ..=299")
             try:
-                lo, hi = int(low), int(high if sep else low)
+                lo = int(low) if low or not sep else 100
+                hi = (int(high) if high else 999) if sep else lo
             except ValueError:
-                raise ValueError(f"{part!r} is not a status or a range like 200..299") from None
+                raise ValueError(
+                    f"{part!r} is not a status or a range like 200..299 or 200..=299"
+                ) from None
             if not (100 <= lo <= hi <= 999):
                 raise ValueError(f"{part!r} is not a range of HTTP statuses (100..999)")
             ranges.append((lo, hi))
@@ -148,11 +157,14 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
 
 
 def host_pattern(text: str) -> str:
-    """Normalise a host table's key: ``Docs.Example.com`` or ``*.example.com``.
+    """Normalise a host table's key: ``Docs.Example.com``, ``*.example.com``,
+    or ``*`` (every host: defaults under the other tables).
 
     Lowercase and IDNA-encoded, as yarl's ``raw_host`` is, so matching is a
     plain dict lookup.
     """
+    if text.strip() == "*":
+        return "*"
     from yarl import URL
 
     from checker.urls import valid_host

@@ -43,6 +43,20 @@ def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests reach their loopback servers directly even on a machine with a
+    proxy configured, or a GitHub token; tests of those set the variables themselves."""
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    # On a GitHub runner this is set: github.com links would go to the API.
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+
+
 @pytest.fixture
 def aioresponses_mock() -> Iterator[object]:
     """aioresponses with the aiohttp 3.14 shim (aioresponses issue #289).
