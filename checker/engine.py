@@ -22,7 +22,7 @@ from checker.hoststats import HostStats
 from checker.https_upgrade import ProbeLike, RequireHttps
 from checker.models import Outcome, Result, Summary, Target
 from checker.probe import Probe
-from checker.redact import MASK, forms, redact
+from checker.redact import Masker, forms, redact
 from checker.session import open_session
 from checker.settings import Settings
 from checker.targets import TargetIndex
@@ -54,9 +54,8 @@ class Check:
     def _print_traceback(self, target: Target, exc: Exception) -> None:
         text = f"urlcheck: internal error while checking {target.url}\n"
         text += "".join(traceback.format_exception(exc))
-        for secret in self._secrets:  # a traceback quotes URLs and messages
-            text = text.replace(secret, MASK)
-        sys.stderr.write(text)
+        # A traceback quotes URLs and messages: masked as every output is.
+        sys.stderr.write(Masker(self._secrets).text(text))
 
 
 def check_for(

@@ -1,7 +1,7 @@
 """The values that flow through a run: targets in, results out.
 
 These sit on the hot path (one per URL, possibly millions), so they are slots
-dataclasses rather than pydantic models (ENGINEERING.md: 80 B and 0.35 µs
+dataclasses rather than pydantic models (measured: 80 B and 0.35 µs per record
 against ~1 KB and 0.9 µs). The public JSON schema is described separately.
 """
 

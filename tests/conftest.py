@@ -219,12 +219,31 @@ async def raw_server(handler: RawHandler) -> AsyncIterator[str]:
 
     For replies no HTTP server would send: garbage, resets, hangs.
     """
-    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    # Connections and handlers still open at the end are closed and stopped
+    # here: left to the garbage collector, a transport warns (an error under
+    # filterwarnings) inside whichever later test it is collected in.
+    open_: dict[asyncio.StreamWriter, asyncio.Task[Any] | None] = {}
+
+    async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        open_[writer] = asyncio.current_task()
+        await handler(reader, writer)
+
+    server = await asyncio.start_server(tracked, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.close()
+        for writer, task in open_.items():
+            writer.close()
+            if task is not None:
+                task.cancel()
+        for writer, task in open_.items():
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(writer.wait_closed(), 2)
+            if task is not None:
+                with contextlib.suppress(BaseException):
+                    await task
         with contextlib.suppress(Exception):
             await asyncio.wait_for(server.wait_closed(), 2)
 

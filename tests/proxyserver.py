@@ -21,8 +21,12 @@ class ForwardProxy:
         self.require = require
         self.seen: list[str] = []
         self.auth: list[str | None] = []
+        # Every stream opened, closed at shutdown: one left for the garbage
+        # collector warns inside whichever later test it lands in.
+        self.writers: set[asyncio.StreamWriter] = set()
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writers.add(writer)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
@@ -46,6 +50,7 @@ class ForwardProxy:
             writer.close()
             return
         up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+        self.writers.add(up_writer)
         if method == "CONNECT":
             writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         else:
@@ -81,5 +86,10 @@ async def forward_proxy(proxy: ForwardProxy) -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.close()
+        for writer in proxy.writers:
+            writer.close()
+        for writer in proxy.writers:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.wait_closed(), 2)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(server.wait_closed(), 2)
