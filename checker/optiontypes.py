@@ -20,11 +20,9 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
-    field_validator,
-    model_validator,
 )
 
-from checker.choices import Format, Method
+from checker.choices import Format
 
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*\Z")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
@@ -273,30 +271,3 @@ def as_list(value: Any) -> Any:
 def is_list_field(model: type[BaseModel], name: str) -> bool:
     field = model.model_fields.get(name)
     return field is not None and get_origin(field.annotation) is tuple
-
-
-class HostPolicy(BaseModel):
-    """One ``[hosts."PATTERN"]`` table. A field left unset inherits from a
-    less specific pattern, then from the top-level setting (hostpolicy.py)."""
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, hide_input_in_errors=True, allow_inf_nan=False
-    )
-
-    concurrency: Workers | None = None
-    request_interval: Wait | None = None
-    headers: tuple[HeaderItem, ...] = ()
-    accept: Accept | None = None
-    user_agent: str | None = None
-    timeout: Seconds | None = None
-    method: Method | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _lists(cls, values: Any) -> Any:
-        return listed(cls, values)
-
-    @field_validator("user_agent")
-    @classmethod
-    def _user_agent(cls, value: str | None) -> str | None:
-        return None if value is None else check_user_agent(value)

@@ -18,7 +18,6 @@ from pydantic import ConfigDict, model_validator
 
 from checker.optiontypes import (
     Header,
-    HostPolicy,
     Remap,
     ReportFile,
     StatusSet,
@@ -26,6 +25,7 @@ from checker.optiontypes import (
     listed,
 )
 from checker.settings.checking import CheckingSettings
+from checker.settings.hosts import HostPolicy
 from checker.settings.http import HttpSettings
 from checker.settings.inputs import InputSettings
 from checker.settings.output import OutputSettings

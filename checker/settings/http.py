@@ -14,7 +14,6 @@ from checker.choices import Cli, Method, Panel
 from checker.optiontypes import (
     Count,
     HeaderItem,
-    HostPolicy,
     ScopedHeaderItem,
     Seconds,
     Wait,
@@ -22,6 +21,7 @@ from checker.optiontypes import (
     host_pattern,
     http_url,
 )
+from checker.settings.hosts import HostPolicy
 from checker.tls import TlsVersion
 
 INPUTS, CHECKING, HTTP, OUTPUT = Panel.INPUTS, Panel.CHECKING, Panel.HTTP, Panel.OUTPUT
