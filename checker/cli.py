@@ -111,8 +111,20 @@ def urlcheck(
     max_retry_wait: Annotated[
         float, typer.Option(help="Cap in seconds on any wait, even one a server asks for.")
     ] = 60.0,
+    dead_host_after: Annotated[
+        int,
+        typer.Option(
+            help="After this many connection failures in a row on a host (DNS, refused, TLS, "
+            "connect timeout; timeouts of distinct URLs), report its other URLs without "
+            "trying them. 0: never."
+        ),
+    ] = 3,
     method: Annotated[
-        Method, typer.Option(help="auto: HEAD, then GET when HEAD's status is not accepted.")
+        Method,
+        typer.Option(
+            help="auto: HEAD, then GET when HEAD's status is not accepted; learns per host to "
+            "send GET first or to believe HEAD. auto-strict: never believes a failing HEAD."
+        ),
     ] = Method.AUTO,
     accept: Annotated[
         str, typer.Option(help="Statuses that count as ok, after redirects, e.g. 200..299,403.")

@@ -11,9 +11,15 @@ from checker.hoststats import HostStats
 from checker.models import Outcome, Result, Summary
 from checker.probe import Probe
 from checker.redact import forms, redact
+from checker.scheduler import Rules, Schedule
+from checker.scheduler.hostkey import host_of
 from checker.session import open_session
 from checker.settings import Settings
 from checker.targets import TargetIndex
+
+# Targets read ahead of the checks, so that hosts further down the input can
+# run while the first ones wait (docs/SCHEDULING.md: why this bound suffices).
+LOOKAHEAD = 8192
 
 
 class Run:
@@ -41,7 +47,16 @@ class Run:
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
             probe = Probe(session, settings, self.host_stats, self._ignore)
-            stream = strategy(iter(self._targets), probe, settings.concurrency)
+            rules = Rules(
+                retries=settings.retries,
+                max_retry_wait=settings.max_retry_wait,
+                dead_after=settings.dead_host_after,
+                lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
+                limits=probe.limits,
+                stats=self.host_stats,
+            )
+            schedule = Schedule(rules, host_of)
+            stream = strategy(iter(self._targets), probe, settings.concurrency, schedule)
             try:
                 async for result in stream:
                     self._count(redact(result, self._secrets))

@@ -15,9 +15,14 @@ class HostStats:
     ok: int = 0  # URLs, by final outcome
     broken: int = 0
     error: int = 0
-    throttled: int = 0  # 429 and 503 answers
+    throttled: int = 0  # rate limits: 429, and 503 with Retry-After
+    rate_limit_steps: int = 0  # bursts of them, each one slowing the host once
+    server_errors: int = 0  # 5xx without Retry-After
+    not_tried: int = 0  # URLs reported without an attempt: the host was unreachable
+    concurrency: int = 0  # the requests in flight now allowed (learnt from rate limits)
+    head: str = "head"  # "head", "get-first" (HEAD answers wrong), "trusted" (HEAD failures believed)
     time_s: float = 0.0  # summed duration of the attempts
-    waited_s: float = 0.0  # spent waiting for the host's gap, before any clock started
+    waited_s: float = 0.0  # its URLs spent queued, for the host to be ready or a slot
     interval_s: float = 0.0  # the gap now kept between request starts
     max_interval_s: float = 0.0
 
@@ -36,6 +41,11 @@ class HostStats:
             "broken": self.broken,
             "error": self.error,
             "throttled": self.throttled,
+            "rate_limit_steps": self.rate_limit_steps,
+            "server_errors": self.server_errors,
+            "not_tried": self.not_tried,
+            "concurrency": self.concurrency,
+            "head": self.head,
             "time_s": round(self.time_s, 3),
             "waited_s": round(self.waited_s, 3),
             "interval_s": round(self.interval_s, 3),

@@ -4,7 +4,8 @@ for a per-URL problem; only cancellation propagates.
 The HTTP rules, next to the code that keeps them:
 
 * HEAD first (``--method auto``); when HEAD's final status is not accepted,
-  confirm with GET, because many servers answer HEAD wrongly.
+  confirm with GET, because many servers answer HEAD wrongly; what each
+  host's HEAD is worth is learnt as the run goes (headlearn.py).
 * Never download a body: a small one is read so the connection stays alive
   (ENGINEERING.md: an unread body forces a reconnect), anything larger is
   dropped with the connection.
@@ -15,7 +16,8 @@ The HTTP rules, next to the code that keeps them:
   such as ``X-API-Key`` across origins).
 * Per-host policy (hostpolicy.py) is chosen by the host of the URL as
   listed; the whole redirect chain of an attempt runs under it.
-* Retry what another try may fix; see retry.py.
+* One attempt per call: the scheduler retries what another try may fix
+  (retry.py) after its wait, and paces each host (checker/scheduler/).
 """
 
 from __future__ import annotations
@@ -33,14 +35,24 @@ from checker.choices import Method
 from checker.deadlines import Deadlines, Task
 from checker.errors import classify
 from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
-from checker.hostlimit import HostLimiter
+from checker.headlearn import HeadHabits
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
+from checker.scheduler import Attempted, Cause
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_MAY_ASK_TO_WAIT = retry.RETRY_AFTER_STATUSES  # a 503 with Retry-After is a rate limit
+# Connect-class failures count toward giving a host up (scheduler/hosts.py);
+# a timeout counts once per URL (it may be a black hole or a slow answer).
+_FAILURE_CAUSES = {
+    ErrorKind.DNS: Cause.UNREACHABLE,
+    ErrorKind.CONNECT: Cause.UNREACHABLE,
+    ErrorKind.TLS: Cause.UNREACHABLE,
+    ErrorKind.TIMEOUT: Cause.SILENT,
+}
 BODY_READ_CAP = 64 * 1024
 
 
@@ -53,7 +65,13 @@ class _Reply:
 
 
 class Probe:
-    """Callable that checks one target; shared by every worker of a run."""
+    """Callable that makes one attempt at a target; shared by every worker of a run.
+
+    The scheduler (checker/scheduler/) owns retries, waits and per-host pacing:
+    an attempt returns :class:`Attempted`, saying whether another try may help
+    and what the answer says about the host. Checks that need no request
+    (excluded, local files, bad URLs) return their final :class:`Result`.
+    """
 
     def __init__(
         self,
@@ -65,13 +83,17 @@ class Probe:
         self._session = session
         self._settings = settings
         self._policies = PolicyTable(settings)
-        self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
+        self._habits = HeadHabits(host_stats)
         self._deadlines = Deadlines()
         self._filter = LinkFilter(settings, ignore)
         self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
 
-    async def __call__(self, target: Target) -> Result:
-        settings = self._settings
+    def limits(self, host: str) -> tuple[int, float]:
+        """``host``'s configured concurrency and request interval, for the scheduler."""
+        policy = self._policies.for_host(host)
+        return policy.concurrency, policy.interval
+
+    async def __call__(self, target: Target, tries: int = 1, /) -> Result | Attempted:
         url = target.url
         reason = self._filter(url)
         if reason is not None:
@@ -86,29 +108,24 @@ class Probe:
         if self._private is not None and (reason := await self._private.reason(host)):
             return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         policy = self._policies.for_host(host)
-        limiter = self._limiter
-        task = asyncio.current_task()  # looked up once: every attempt's deadline is on it
+        task = asyncio.current_task()  # looked up once: every request's deadline is on it
         assert task is not None
-        attempt = 0
-        while True:
-            attempt += 1
-            async with limiter.slot(host, policy.concurrency, policy.interval):
-                started = time.perf_counter()
-                reply = await self._attempt(parsed, policy, task)
-                took = time.perf_counter() - started
-                status = reply.status if isinstance(reply, _Reply) else None
-                header = reply.retry_after if isinstance(reply, _Reply) else None
-                limiter.observe(host, status, header, took)
-            failure = reply if isinstance(reply, Failure) else None
-            if attempt <= settings.retries and retry.should_retry(status, failure):
-                await asyncio.sleep(
-                    retry.wait_before_retry(attempt, status, header, settings.max_retry_wait)
-                )
-                continue
-            result = self._result(target, reply, attempt, round(took * 1000, 1), policy)
-            if limiter.stats is not None:
-                limiter.stats[host].count(result.outcome)
-            return result
+        started = time.perf_counter()
+        reply = await self._attempt(parsed, host, policy, task)
+        took = round((time.perf_counter() - started) * 1000, 1)
+        result = self._result(target, reply, tries, took, policy)
+        if isinstance(reply, Failure):
+            cause = _FAILURE_CAUSES.get(reply.kind, Cause.NONE)
+            return Attempted(result, cause, retry.should_retry(None, reply))
+        status = reply.status
+        wait = retry.retry_after(reply.retry_after) if status in _MAY_ASK_TO_WAIT else None
+        if status == 429 or wait is not None:
+            cause = Cause.RATE_LIMITED
+        elif status >= 500:
+            cause = Cause.SERVER_ERROR
+        else:
+            cause = Cause.ANSWERED
+        return Attempted(result, cause, retry.should_retry(status, None), wait)
 
     def _result(
         self,
@@ -135,15 +152,24 @@ class Probe:
             index=target.index,
         )
 
-    async def _attempt(self, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
+    async def _attempt(self, url: URL, host: str, policy: Policy, task: Task) -> _Reply | Failure:
         method = policy.method
-        reply = await self._request("GET" if method is Method.GET else "HEAD", url, policy, task)
-        if (
-            method is Method.AUTO
-            and isinstance(reply, _Reply)
-            and reply.status not in policy.accept
+        if method is Method.GET or (method is not Method.HEAD and self._habits.get_first(host)):
+            return await self._request("GET", url, policy, task)
+        reply = await self._request("HEAD", url, policy, task)
+        if method is Method.HEAD or not isinstance(reply, _Reply):
+            return reply
+        head = reply.status
+        if head in policy.accept:
+            return reply
+        habits = self._habits
+        if not habits.head_refused(host, head) and habits.believe(
+            host, method is Method.AUTO_STRICT
         ):
-            reply = await self._request("GET", url, policy, task)
+            return reply
+        reply = await self._request("GET", url, policy, task)
+        if isinstance(reply, _Reply):
+            habits.confirmed(host, head, reply.status)
         return reply
 
     async def _request(self, method: str, url: URL, policy: Policy, task: Task) -> _Reply | Failure:

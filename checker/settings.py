@@ -222,6 +222,15 @@ class Settings(BaseModel):
     connect_timeout: Annotated[float, Field(gt=0)] = 10.0
     retries: Annotated[int, Field(ge=0)] = 2
     max_retry_wait: Annotated[float, Field(ge=0)] = 60.0
+    dead_host_after: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="After this many connection failures in a row on a host (DNS, refused,"
+            " TLS, connect timeout; timeouts of distinct URLs), report its other URLs"
+            " without trying them. 0: never.",
+        ),
+    ] = 3
     method: Method = Method.AUTO
     accept: StatusSet = StatusSet.parse("200..299")
     max_redirects: Annotated[int, Field(ge=0)] = 10

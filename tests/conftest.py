@@ -183,16 +183,20 @@ def cli() -> Callable[..., CliResult]:
 
 
 async def probe_url(url: str, settings: Settings | None = None, **options: object) -> Result:
-    """Check one URL with the real probe and session; ``options`` are Settings fields.
+    """Check one URL with the real probe, session and scheduler (which owns the
+    retries); ``options`` are Settings fields.
 
     Retries default to 0 here so that a test opts into them explicitly.
     """
-    from checker.probe import Probe
-    from checker.session import open_session
+    from checker.engine import Run
+    from checker.targets import TargetIndex
 
     settings = settings or Settings.model_validate({"retries": 0, **options})
-    async with open_session(settings) as session:
-        return await Probe(session, settings)(Target(0, url, ()))
+    with TargetIndex() as index:
+        index.add([(url, "<arg>", 1, None)])
+        results = [result async for result in Run(settings, index).results()]
+    assert len(results) == 1
+    return results[0]
 
 
 RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
