@@ -20,7 +20,8 @@ class HostStats:
     server_errors: int = 0  # 5xx without Retry-After
     not_tried: int = 0  # URLs reported without an attempt: the host was unreachable
     concurrency: int = 0  # the requests in flight now allowed (learnt from rate limits)
-    head: str = "head"  # "head", "get-first" (HEAD answers wrong), "trusted" (HEAD failures believed)
+    # "head", "get-first" (HEAD answers wrong) or "trusted" (HEAD failures believed)
+    head: str = "head"
     time_s: float = 0.0  # summed duration of the attempts
     waited_s: float = 0.0  # its URLs spent queued, for the host to be ready or a slot
     interval_s: float = 0.0  # the gap now kept between request starts

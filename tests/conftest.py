@@ -24,7 +24,7 @@ import pytest
 from aiohttp import web
 
 from checker import retry
-from checker.models import Result, Target
+from checker.models import Result
 from checker.settings import Settings
 
 

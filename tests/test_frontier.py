@@ -117,7 +117,7 @@ class Sim:
             host = frontier.host(f"h{spec}")
             if host is not None and host.queue and host.dead is None:
                 assert not host.can_send(now), "a ready check was left waiting"
-        source_open = frontier._source is not None  # noqa: SLF001 - the invariant is internal
+        source_open = frontier._source is not None
         assert not source_open or frontier.buffered >= self.rules.lookahead
 
 
@@ -223,7 +223,8 @@ def test_the_frontier_can_grow_during_the_run() -> None:
     frontier = Frontier(iter(_targets([0, 0])), rules, lambda t: t.url.split("/")[2])
     frontier.producers += 1  # a crawl still running
     jobs = [frontier.take(0.0), frontier.take(0.0)]
-    assert frontier.take(0.0) is None and not frontier.finished
+    assert frontier.take(0.0) is None
+    assert not frontier.finished
     for job in jobs:
         assert isinstance(job, Job)
         frontier.finish(job, Result.for_target(job.target, Outcome.OK), 0.1)
@@ -231,7 +232,8 @@ def test_the_frontier_can_grow_during_the_run() -> None:
     frontier.add(Target(2, "http://h1/found", ()), 0.2)
     frontier.producers -= 1
     job = frontier.take(0.2)
-    assert isinstance(job, Job) and job.target.index == 2
+    assert isinstance(job, Job)
+    assert job.target.index == 2
     frontier.finish(job, Result.for_target(job.target, Outcome.OK), 0.3)
     assert frontier.finished
 
@@ -251,5 +253,6 @@ def test_forgotten_hosts_keep_memory_bounded(monkeypatch: pytest.MonkeyPatch) ->
         assert isinstance(item, Job)
         frontier.finish(item, Result.for_target(item.target, Outcome.OK), 0.0)
         done += 1
-        assert len(frontier._hosts) <= 2 * 8 + 4  # noqa: SLF001
-    assert done == 500 and frontier.finished
+        assert len(frontier._hosts) <= 2 * 8 + 4
+    assert done == 500
+    assert frontier.finished

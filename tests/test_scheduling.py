@@ -217,7 +217,8 @@ async def test_a_slow_host_does_not_hold_back_a_fast_one(serve: Serve) -> None:
     results, _ = await run(urls, per_host=2, concurrency=4, method="get")
     assert len(results) == 52
     assert max(fast_site.done) < max(slow_site.done)
-    assert slow_site.peak <= 2 and fast_site.peak <= 2
+    assert slow_site.peak <= 2
+    assert fast_site.peak <= 2
 
 
 async def test_per_host_limit_holds_with_many_urls_and_retries(serve: Serve) -> None:

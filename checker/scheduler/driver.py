@@ -16,8 +16,8 @@ from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator
 from typing import Any, Protocol
 
 from checker.models import Result, Target
-from checker.scheduler.frontier import Attempted, Frontier, Job, Rules
 from checker.scheduler._cleanup import cancel_all
+from checker.scheduler.frontier import Attempted, Frontier, Job, Rules
 
 
 class Attempt(Protocol):

@@ -145,8 +145,7 @@ class Host:
         )
 
     def started(self, now: float) -> None:
-        if self.inflight + 1 > self.window:  # a window widened by time is kept
-            self.window = self.inflight + 1
+        self.window = max(self.window, self.inflight + 1)  # keep what time widened
         self.inflight += 1
         self.last_start = now
         self.first_start = min(self.first_start, now)
