@@ -6,7 +6,7 @@ give), and a failing HEAD is therefore confirmed with GET. Per host:
 * a HEAD answered 405 or 501, or a HEAD whose status GET contradicted, makes
   the host **get-first**: its other URLs are asked with GET alone, saving the
   HEAD that would be wasted on each;
-* ``TRUST_AFTER`` failing HEADs that GET confirmed (same status, below 500)
+* ``TRUST_AFTER`` failing HEADs that GET confirmed (the same 4xx, not 408/429)
   make the host **trusted**: a later failing HEAD is believed without the
   confirming GET. ``--method auto-strict`` never trusts.
 
@@ -20,6 +20,7 @@ from checker.hoststats import HostStats
 
 TRUST_AFTER = 3
 NOT_ALLOWED = frozenset({405, 501})
+_TRANSIENT = frozenset({408, 429})  # say nothing about the URL: not a confirmation
 _GET_FIRST = -1
 _MAX_HOSTS = 65536
 
@@ -50,7 +51,7 @@ class HeadHabits:
             return
         if head != get:
             self._set(host, _GET_FIRST, "get-first")
-        elif head < 500:
+        elif 400 <= head < 500 and head not in _TRANSIENT:
             self._set(host, seen + 1, "trusted" if seen + 1 >= TRUST_AFTER else "head")
 
     def _set(self, host: str, value: int, mode: str) -> None:

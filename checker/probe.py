@@ -111,12 +111,12 @@ class Probe:
         task = asyncio.current_task()  # looked up once: every request's deadline is on it
         assert task is not None
         started = time.perf_counter()
-        reply = await self._attempt(parsed, host, policy, task)
+        reply, sent = await self._attempt(parsed, host, policy, task)
         took = round((time.perf_counter() - started) * 1000, 1)
         result = self._result(target, reply, tries, took, policy)
         if isinstance(reply, Failure):
             cause = _FAILURE_CAUSES.get(reply.kind, Cause.NONE)
-            return Attempted(result, cause, retry.should_retry(None, reply))
+            return Attempted(result, cause, retry.should_retry(None, reply), requests=sent)
         status = reply.status
         wait = retry.retry_after(reply.retry_after) if status in _MAY_ASK_TO_WAIT else None
         if status == 429 or wait is not None:
@@ -125,7 +125,7 @@ class Probe:
             cause = Cause.SERVER_ERROR
         else:
             cause = Cause.ANSWERED
-        return Attempted(result, cause, retry.should_retry(status, None), wait)
+        return Attempted(result, cause, retry.should_retry(status, None), wait, sent)
 
     def _result(
         self,
@@ -152,25 +152,31 @@ class Probe:
             index=target.index,
         )
 
-    async def _attempt(self, url: URL, host: str, policy: Policy, task: Task) -> _Reply | Failure:
+    async def _attempt(
+        self, url: URL, host: str, policy: Policy, task: Task
+    ) -> tuple[_Reply | Failure, int]:
+        """One attempt: the final reply, and how many requests it took (the
+        host's budget is counted in requests, redirect hops included)."""
         method = policy.method
         if method is Method.GET or (method is not Method.HEAD and self._habits.get_first(host)):
-            return await self._request("GET", url, policy, task)
+            reply = await self._request("GET", url, policy, task)
+            return reply, _requests(reply)
         reply = await self._request("HEAD", url, policy, task)
+        sent = _requests(reply)
         if method is Method.HEAD or not isinstance(reply, _Reply):
-            return reply
+            return reply, sent
         head = reply.status
-        if head in policy.accept:
-            return reply
+        if head in policy.accept or head == 429:  # a 429 speaks of the rate, not the URL
+            return reply, sent
         habits = self._habits
         if not habits.head_refused(host, head) and habits.believe(
             host, method is Method.AUTO_STRICT
         ):
-            return reply
+            return reply, sent
         reply = await self._request("GET", url, policy, task)
         if isinstance(reply, _Reply):
             habits.confirmed(host, head, reply.status)
-        return reply
+        return reply, sent + _requests(reply)
 
     async def _request(self, method: str, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
         timeout = policy.timeout
@@ -252,3 +258,7 @@ async def _drain(resp: aiohttp.ClientResponse) -> None:
             return
         read += len(chunk)
     resp.close()
+
+
+def _requests(reply: _Reply | Failure) -> int:
+    return len(reply.redirects) + 1 if isinstance(reply, _Reply) else 1

@@ -39,12 +39,15 @@ class Attempted:
 
     ``result`` is reported if no other try follows. ``retryable``: another try
     may change it. ``wait``: the ``Retry-After`` the host asked for, seconds.
+    ``requests``: what the attempt sent (HEAD and GET, redirect hops), which
+    is what a host's rate limit counts.
     """
 
     result: Result
     cause: Cause = Cause.NONE
     retryable: bool = False
     wait: float | None = None
+    requests: int = 1
 
 
 @dataclass(slots=True, frozen=True)
@@ -165,7 +168,7 @@ class Frontier:
             reply = Attempted(reply)
         silent = reply.cause is Cause.SILENT
         wait = None if reply.wait is None else min(reply.wait, self._rules.max_retry_wait)
-        host.ended(reply.cause, job.started, now, wait, silent and not job.silent)
+        host.ended(reply.cause, job.started, now, wait, silent and not job.silent, reply.requests)
         job.silent = job.silent or silent
         if host.dead is None and self._rules.dead_after and host.fails >= self._rules.dead_after:
             error = reply.result.error

@@ -35,12 +35,13 @@ if TYPE_CHECKING:
     from checker.scheduler.frontier import Job
 
 INITIAL_WINDOW = 2
-RELAX_EVERY = 8
+RELAX_EVERY = 4
 RATE_MARGIN = 1.25  # keep this much under the rate the host admitted
-MIN_RATE_GAP = 0.1  # the gap after a burst refused before anything was admitted
+MIN_RATE_GAP = 0.1
+BURST_GROWTH = 1.1  # the gap after a burst refused before anything was admitted
 SERVER_ERROR_STEP = 0.2
 SERVER_ERROR_CAP = 10.0
-_RECENT = 64  # start times of normal answers kept to measure the admitted rate
+_RECENT = 64  # start times of requests answered normally: the admitted rate
 _FORGET_BELOW = 0.02  # a gap this small is no gap
 
 
@@ -153,13 +154,22 @@ class Host:
             self.stats.requests += 1
 
     def ended(
-        self, cause: Cause, started: float, now: float, wait: float | None, first_silence: bool
+        self,
+        cause: Cause,
+        started: float,
+        now: float,
+        wait: float | None,
+        first_silence: bool,
+        requests: int = 1,
     ) -> None:
-        """Learn from one attempt's answer. ``wait``: the Retry-After asked, in seconds."""
+        """Learn from one attempt's answer. ``wait``: the Retry-After asked, in
+        seconds; ``requests``: how many the attempt sent (HEAD + GET, hops)."""
         self.inflight -= 1
+        if requests > 1 and self.gap:  # the gap is per request: charge the extra ones
+            self.blocked_until = max(self.blocked_until, now + self.gap * (requests - 1))
         match cause:
             case Cause.ANSWERED:
-                self._answered(started)
+                self._answered(started, requests)
             case Cause.RATE_LIMITED:
                 self._rate_limited(started, now, wait)
             case Cause.SERVER_ERROR:
@@ -180,9 +190,9 @@ class Host:
             self.stats.max_interval_s = max(self.stats.max_interval_s, self.gap)
             self.stats.concurrency = self.window
 
-    def _answered(self, started: float) -> None:
+    def _answered(self, started: float, requests: int) -> None:
         self.fails = 0
-        self.recent.append(started)
+        self.recent.extend([started] * min(requests, _RECENT))
         if self.penalty:
             self.penalty = self.penalty / 2 if self.penalty / 2 >= _FORGET_BELOW else 0.0
         if self.step_at is None:  # slow start
@@ -206,9 +216,10 @@ class Host:
         self.since_step = 0
         self.window = max(1, self.window // 2)
         admitted = sum(1 for t in self.recent if t >= now - window_s)
-        # The rate the host let through before refusing, less a margin; if
-        # that is no slower than the gap already kept, the gap was too short.
+        # The rate the host let through before refusing, less a margin. If the
+        # gap kept was already longer, the refusal came from a burst within an
+        # attempt (redirect hops, HEAD then GET): lengthen the gap only a little.
         measured = RATE_MARGIN * window_s / admitted if admitted else MIN_RATE_GAP
-        self.interval = measured if measured > self.interval else max(1.5 * self.interval, measured)
+        self.interval = max(measured, BURST_GROWTH * self.interval)
         if self.stats is not None:
             self.stats.rate_limit_steps += 1
