@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from checker.engine import Run
 from checker.models import Report, Result
 from checker.settings import Settings
-from checker.sources import ARG, Link, read_sources
+from checker.sources import ARG, Fetch, Link, SourceError, empty_input_message, read_sources
 from checker.sources.resolve import remapped
 from checker.targets import TargetIndex
 
@@ -24,12 +24,18 @@ T = TypeVar("T")
 
 
 def build_index(
-    urls: Iterable[str] = (), sources: Iterable[str] = (), settings: Settings | None = None
+    urls: Iterable[str] = (),
+    sources: Iterable[str] = (),
+    settings: Settings | None = None,
+    fetch: Fetch | None = None,
 ) -> TargetIndex:
     """Read literal ``urls`` and then ``sources`` (paths, ``-``, directories,
-    globs, ``settings.sitemap``) into a target index.
+    globs, ``settings.sitemap``) into a target index. Sitemaps are fetched
+    with ``fetch`` (a bridged ``checker.sources.fetch.Fetcher`` over the
+    run's session), else with a private session opened when first needed.
 
-    Raises :class:`checker.sources.SourceError` for a source that cannot be read.
+    Raises :class:`checker.sources.SourceError` for a source that cannot be
+    read, or when no link at all was read, unless ``settings.allow_empty``.
     """
     settings = settings or Settings()
     index = TargetIndex()
@@ -37,7 +43,12 @@ def build_index(
         index.add(
             remapped((Link(url, ARG, n) for n, url in enumerate(urls, start=1)), settings.remap)
         )
-        index.add(read_sources(sources, settings=settings))
+        sources = list(sources)
+        index.add(read_sources(sources, settings=settings, fetch=fetch))
+        if not index.links and not settings.allow_empty:
+            message = empty_input_message(sources, settings)
+            if message is not None:
+                raise SourceError(message)
     except BaseException:
         index.close()
         raise

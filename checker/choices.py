@@ -58,3 +58,4 @@ class SourceFormat(StrEnum):
     HTML = "html"
     RST = "rst"
     SITEMAP = "sitemap"
+    TEXT = "text"  # every URL in prose: files whose extension names no other format

@@ -173,6 +173,14 @@ def urlcheck(
             "json, a table on stderr otherwise.",
         ),
     ] = False,
+    cookie_jar: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Send the cookies of this Netscape cookie file (as curl and lychee "
+            "write it) wherever their domain and path match.",
+        ),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -226,6 +234,36 @@ def urlcheck(
             help="Check the URLs of this sitemap (an index is followed; repeatable).",
         ),
     ] = None,
+    max_sitemaps: Annotated[
+        int,
+        typer.Option(
+            help="Sitemaps fetched in one run, those an index names included; "
+            "past it the rest are not followed, and a warning says so.",
+        ),
+    ] = 1000,
+    files_from: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PATH",
+            help="Read input paths from this file, one per line, '-' for stdin "
+            "(git diff --name-only | urlcheck --files-from -); they are read as a walk's "
+            "files are, and a listed path that is gone is skipped with a warning.",
+        ),
+    ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            help="Accept sources holding no link at all (exit 0); without it such "
+            "a run exits 2, not a green run that checked nothing.",
+        ),
+    ] = False,
+    fetch_timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds one fetched document (a sitemap) may take in all, "
+            "however slowly it is sent.",
+        ),
+    ] = 60.0,
     scheme: Annotated[
         list[str] | None,
         typer.Option(
@@ -304,7 +342,7 @@ def run(settings: Settings, sources: list[str]) -> int:
     from checker.reporting import reporters
     from checker.sources import SourceError
 
-    if not sources and not settings.sitemap:
+    if not sources and not settings.sitemap and settings.files_from is None:
         raise UsageFailure("no SOURCES: give files, directories, URLs or '-' (or --sitemap URL)")
     try:
         index = build_index(sources=sources, settings=settings)

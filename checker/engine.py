@@ -1,17 +1,28 @@
-"""Targets → strategy → probe → results: one run over one shared session."""
+"""Targets → strategy → scheduler → check (gate, then one attempt of the
+probe) → results: one run over one shared session.
+
+:class:`Check` is the one containment: whatever a check raises, other than
+cancellation, becomes that URL's ``internal`` result and the run goes on.
+"""
 
 from __future__ import annotations
 
+import sys
 import time
+import traceback
 from collections.abc import AsyncGenerator, Iterator
 
+import aiohttp
+
 from checker import strategies
+from checker.errors import internal
 from checker.filters import IgnoreRules
+from checker.gate import Gate
 from checker.hoststats import HostStats
-from checker.models import Outcome, Result, Summary
+from checker.models import Outcome, Result, Summary, Target
 from checker.probe import Probe
-from checker.redact import forms, redact
-from checker.scheduler import Rules, Schedule
+from checker.redact import MASK, forms, redact
+from checker.scheduler import Attempted, Rules, Schedule
 from checker.scheduler.hostkey import host_of
 from checker.session import open_session
 from checker.settings import Settings
@@ -20,6 +31,52 @@ from checker.targets import TargetIndex
 # Targets read ahead of the checks, so that hosts further down the input can
 # run while the first ones wait (docs/SCHEDULING.md: why this bound suffices).
 LOOKAHEAD = 8192
+
+
+class Check:
+    """The check every strategy calls for one target: the gate decides whether
+    it is requested, the probe requests it. Never raises but for cancellation."""
+
+    __slots__ = ("_debug", "_gate", "_probe", "_secrets")
+
+    def __init__(self, gate: Gate, probe: Probe, settings: Settings) -> None:
+        self._gate = gate
+        self._probe = probe
+        self._debug = settings.debug
+        self._secrets = forms(settings.secrets)
+
+    def limits(self, host: str) -> tuple[int, float]:
+        return self._probe.limits(host)
+
+    async def __call__(self, target: Target, tries: int = 1) -> Result | Attempted:
+        """Attempt number ``tries`` at ``target``: a final :class:`Result`, or
+        an :class:`Attempted` the scheduler may retry."""
+        try:
+            admitted = await self._gate(target)
+            if isinstance(admitted, Result):
+                return admitted
+            return await self._probe(target, admitted, tries)
+        except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
+            if self._debug:
+                self._print_traceback(target, exc)
+            return Result.for_target(target, Outcome.ERROR, error=internal(exc))
+
+    def _print_traceback(self, target: Target, exc: Exception) -> None:
+        text = f"urlcheck: internal error while checking {target.url}\n"
+        text += "".join(traceback.format_exception(exc))
+        for secret in self._secrets:  # a traceback quotes URLs and messages
+            text = text.replace(secret, MASK)
+        sys.stderr.write(text)
+
+
+def check_for(
+    session: aiohttp.ClientSession,
+    settings: Settings,
+    ignore: IgnoreRules = (),
+    host_stats: dict[str, HostStats] | None = None,
+) -> Check:
+    """The check a run makes of each target, over ``session``."""
+    return Check(Gate(settings, ignore), Probe(session, settings, host_stats), settings)
 
 
 class Run:
@@ -46,17 +103,18 @@ class Run:
         self._started = time.perf_counter()
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
-            probe = Probe(session, settings, self.host_stats, self._ignore)
+            check = check_for(session, settings, self._ignore, self.host_stats)
             rules = Rules(
                 retries=settings.retries,
                 max_retry_wait=settings.max_retry_wait,
                 dead_after=settings.dead_host_after,
                 lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
-                limits=probe.limits,
+                limits=check.limits,
                 stats=self.host_stats,
             )
-            schedule = Schedule(rules, host_of)
-            stream = strategy(iter(self._targets), probe, settings.concurrency, schedule)
+            # One worker per target at most: -c 1000000 for one URL is one worker.
+            workers = max(1, min(settings.concurrency, len(self._targets)))
+            stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
             try:
                 async for result in stream:
                     self._count(redact(result, self._secrets))

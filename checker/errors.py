@@ -28,6 +28,16 @@ The tree we map (aiohttp 3.14), most specific first::
     ├── NonHttpUrlClientError ............................ unsupported_scheme
     └── RedirectClientError (and both *RedirectClientError) bad_redirect
 
+Besides that tree, only what the request itself lets through is mapped:
+``TimeoutError`` (aiohttp's total timeout, and our per-attempt deadline),
+and the ``ssl.SSLError`` and ``ConnectionError`` a transport can raise
+unwrapped. The probe catches exactly :data:`MAPPED` around the request, so
+a builtin ``ValueError``, ``OSError`` or ``KeyError`` from our own code is
+never mistaken for a URL's failure: it reaches the containment (engine.py)
+and becomes that URL's ``internal`` result, made by :func:`internal`. URL
+parsing (yarl's ``ValueError``/``UnicodeError``) is mapped where it is
+called, in urls.py and in the redirect handling of probe.py.
+
 Lookup walks the exception's MRO, so the most specific entry wins and a class
 aiohttp adds later still lands on its parent's kind. ``tests/test_errors.py``
 fails when aiohttp defines a ``ClientError`` that is not listed here.
@@ -78,14 +88,15 @@ MAPPING: dict[type[BaseException], ErrorKind] = {
     E.ClientPayloadError: K.PROTOCOL,
     E.UploadAbortedError: K.PROTOCOL,
     E.ClientError: K.PROTOCOL,
-    # Raised below aiohttp, or by our own per-attempt deadline.
+    # Let through the request unwrapped, or raised by our per-attempt deadline.
     TimeoutError: K.TIMEOUT,
     ssl.SSLError: K.TLS,
     ConnectionError: K.DISCONNECTED,
-    OSError: K.CONNECT,
-    UnicodeError: K.INVALID_URL,  # IDNA encoding of a hostname
-    ValueError: K.INVALID_URL,  # yarl rejecting a URL or a redirect target
 }
+# For ``except MAPPED``: exactly what the request raises for a per-URL reason.
+MAPPED: tuple[type[BaseException], ...] = tuple(MAPPING)
+
+INTERNAL_HINT = "this is a bug in urlcheck, please report it (--debug shows the traceback)"
 
 
 def classify(exc: BaseException, *, timeout: float | None = None) -> Failure:
@@ -101,6 +112,15 @@ def classify(exc: BaseException, *, timeout: float | None = None) -> Failure:
         if kind is not None:
             return Failure(kind, _message(exc, kind, timeout))
     raise exc
+
+
+def internal(exc: BaseException) -> Failure:
+    """The ``internal`` failure for an exception no mapping expected: a bug."""
+    detail = _one_line(str(exc))
+    name = type(exc).__name__
+    return Failure(
+        K.INTERNAL, f"{name}: {detail}; {INTERNAL_HINT}" if detail else f"{name}; {INTERNAL_HINT}"
+    )
 
 
 def _message(exc: BaseException, kind: ErrorKind, timeout: float | None) -> str:

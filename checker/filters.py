@@ -1,8 +1,8 @@
 """Which URLs are excluded, and why: every exclusion rule in one place.
 
-The probe asks :class:`LinkFilter` before anything else, and ``--dump``
-asks the same object, so what a dump shows as excluded is what a run
-excludes. The rules, in the order they are asked:
+The gate (gate.py) asks :class:`LinkFilter` before anything else, and
+``--dump`` asks the same object, so what a dump shows as excluded is what a
+run excludes. The rules, in the order they are asked:
 
 1. ``#fragment`` links, and ``mailto:``, ``tel:``, ``javascript:``,
    ``data:`` links: nothing to request.
@@ -11,8 +11,16 @@ excludes. The rules, in the order they are asked:
    ``.urlcheckignore``; ``--include`` wins over both.
 4. ``--exclude-private``: a host written as a loopback, private,
    link-local or unique-local address (or ``localhost``). Names that
-   *resolve* to one are caught by :class:`PrivateHosts` in the probe,
+   *resolve* to one are caught by :class:`PrivateHosts` in the gate,
    since that takes a DNS lookup.
+
+The host is judged as the connection will use it, not as written: yarl's
+form of it (IDNA/UTS-46, which NFKC-folds fullwidth letters and digits and
+the ideographic and fullwidth dots: fullwidth ``http://127。0。0。1/`` is
+127.0.0.1), lower-cased, trailing dots dropped (``LOCALHOST.``). A host
+that the system resolver reads as a number (inet_aton's forms: ``0x7f.1``,
+``0177.0.0.1``, ``2130706433``) is judged as that address; most of those
+forms are already ``invalid_url`` (urls.py), the rest would connect to it.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ import re
 import socket
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from yarl import URL
 
 from checker.settings import Settings
 from checker.sources.interface import SourceError
@@ -31,6 +40,9 @@ from checker.sources.interface import SourceError
 IGNORE_FILE = ".urlcheckignore"
 _NOT_CHECKED = frozenset({"mailto", "tel", "javascript", "data"})
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Hosts the C resolver may read as an IPv4 address (inet_aton: 1 to 4 parts,
+# each decimal, octal or 0x-hex).
+_NUMERIC_HOST = re.compile(r"[0-9][0-9a-fx.]*\Z")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # The regexes of a .urlcheckignore file, each with where it was read ("file:line").
@@ -115,19 +127,33 @@ def is_private(address: IPAddress) -> bool:
 
 def _literal_private(url: str) -> str | None:
     try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None  # the probe reports the URL as invalid
+        host = URL(url).raw_host  # IDNA/NFKC-normalised, as aiohttp will connect
+    except (ValueError, IndexError):  # what yarl raises (UnicodeError is a ValueError;
+        # IndexError for e.g. "http://][@")
+        return None  # the gate reports the URL as invalid
     if not host:
         return None
-    host = host.rstrip(".")
+    host = host.lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return f"{host} is a loopback name (--exclude-private)"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
+    address = _address(host)
+    if address is None or not is_private(address):
         return None
-    return f"{host} is a private address (--exclude-private)" if is_private(address) else None
+    return f"{host} is a private address (--exclude-private)"
+
+
+def _address(host: str) -> IPAddress | None:
+    """The address the connection would use for ``host`` without a lookup."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.match(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
 
 
 class PrivateHosts:

@@ -2,7 +2,7 @@
 
 Relative links in local documents arrive here as ``file:`` URLs (the source
 stage resolved them), so this is the whole of "relative links are checked
-on disk". It is called by the probe before anything HTTP. Query and
+on disk". It is asked by the gate (gate.py), before anything HTTP. Query and
 fragment are ignored: anchors are not checked.
 """
 
@@ -27,7 +27,11 @@ def check(target: Target) -> Result | None:
         return Result.for_target(target, Outcome.ERROR, error=error)
     if url[:5].lower() != "file:":
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # what urlsplit raises, e.g. on file://[x]/y
+        error = Failure(ErrorKind.INVALID_URL, f"cannot parse file: URL: {exc}")
+        return Result.for_target(target, Outcome.ERROR, error=error)
     if parts.netloc not in ("", "localhost"):
         error = Failure(ErrorKind.INVALID_URL, f"a file: URL on another host ({parts.netloc})")
         return Result.for_target(target, Outcome.ERROR, error=error)

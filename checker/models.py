@@ -63,6 +63,27 @@ class Source:
         return {"path": self.path, "line": self.line, "column": self.column}
 
 
+class Places(tuple[Source, ...]):
+    """The places listed for a URL read more often than the index lists
+    (checker/targets.py ``PLACES_LISTED``); ``total`` counts every place.
+
+    A plain tuple otherwise: it travels as ``Target.sources`` and
+    ``Result.sources`` unchanged, so no stage between them needs to know.
+    """
+
+    total: int
+
+    def __new__(cls, listed: tuple[Source, ...], total: int) -> Places:
+        places = super().__new__(cls, listed)
+        places.total = total
+        return places
+
+
+def count_places(sources: tuple[Source, ...]) -> int:
+    """Every place a URL was read, including those past the listed ones."""
+    return sources.total if isinstance(sources, Places) else len(sources)
+
+
 @dataclass(slots=True, frozen=True)
 class Target:
     """A unique URL to check, with every place it was read from.
@@ -112,6 +133,7 @@ class Result:
             "elapsed_ms": self.elapsed_ms,
             "attempts": self.attempts,
             "sources": [s.to_dict() for s in self.sources],
+            "sources_total": count_places(self.sources),
             "reason": self.reason,
         }
 

@@ -1,14 +1,21 @@
-"""Probe: check one target and return its one :class:`Result`. Never raises
-for a per-URL problem; only cancellation propagates.
+"""Probe: request one target that the gate (gate.py) let through, and return
+the result of one attempt. HTTP only: HEAD/GET, redirects; the scheduler
+(checker/scheduler/) owns retries, waits and per-host state.
+
+What aiohttp and yarl raise is mapped to a result around the request
+(errors.py); anything else is a bug and propagates to the one containment
+in engine.py, which reports it as that URL's ``internal`` error. Only
+cancellation propagates past that.
 
 The HTTP rules, next to the code that keeps them:
 
 * HEAD first (``--method auto``); when HEAD's final status is not accepted,
-  confirm with GET, because many servers answer HEAD wrongly; what each
-  host's HEAD is worth is learnt as the run goes (headlearn.py).
-* Never download a body: a small one is read so the connection stays alive
-  (ENGINEERING.md: an unread body forces a reconnect), anything larger is
-  dropped with the connection.
+  confirm with GET, because many servers answer HEAD wrongly. Not after a
+  429 or 503: that answer goes through the retry and backoff path. What
+  each host's HEAD is worth is learnt as the run goes (headlearn.py).
+* Never download or decode a body, nor wait for one once the status is
+  known: a body already in keeps the connection alive, one still arriving
+  is dropped with its connection (see ``_drain``).
 * Redirects are followed here, not by aiohttp, so that exactly
   ``--max-redirects`` hops are followed, the chain is recorded, and the
   user's headers (``-H``, ``--header-for`` and ``[hosts]`` ones alike) are
@@ -27,14 +34,14 @@ import time
 from dataclasses import dataclass, field
 
 import aiohttp
+from aiohttp import CookieJar
 from multidict import CIMultiDict
 from yarl import URL
 
-from checker import localfile, retry
+from checker import retry
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
-from checker.errors import classify
-from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
+from checker.errors import MAPPED, classify
 from checker.headlearn import HeadHabits
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
@@ -44,7 +51,7 @@ from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_MAY_ASK_TO_WAIT = retry.RETRY_AFTER_STATUSES  # a 503 with Retry-After is a rate limit
+THROTTLE_STATUSES = retry.RETRY_AFTER_STATUSES
 # Connect-class failures count toward giving a host up (scheduler/hosts.py);
 # a timeout counts once per URL (it may be a black hole or a slow answer).
 _FAILURE_CAUSES = {
@@ -53,7 +60,6 @@ _FAILURE_CAUSES = {
     ErrorKind.TLS: Cause.UNREACHABLE,
     ErrorKind.TIMEOUT: Cause.SILENT,
 }
-BODY_READ_CAP = 64 * 1024
 
 
 @dataclass(slots=True)
@@ -65,12 +71,12 @@ class _Reply:
 
 
 class Probe:
-    """Callable that makes one attempt at a target; shared by every worker of a run.
+    """Callable that makes one attempt at a target the gate let through;
+    shared by every worker of a run.
 
-    The scheduler (checker/scheduler/) owns retries, waits and per-host pacing:
-    an attempt returns :class:`Attempted`, saying whether another try may help
-    and what the answer says about the host. Checks that need no request
-    (excluded, local files, bad URLs) return their final :class:`Result`.
+    The scheduler (checker/scheduler/) owns retries, waits and per-host
+    pacing: an attempt returns :class:`Attempted`, saying whether another try
+    may help and what the answer says about the host.
     """
 
     def __init__(
@@ -78,35 +84,33 @@ class Probe:
         session: aiohttp.ClientSession,
         settings: Settings,
         host_stats: dict[str, HostStats] | None = None,
-        ignore: IgnoreRules = (),
     ) -> None:
         self._session = session
         self._settings = settings
         self._policies = PolicyTable(settings)
         self._habits = HeadHabits(host_stats)
         self._deadlines = Deadlines()
-        self._filter = LinkFilter(settings, ignore)
-        self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
 
     def limits(self, host: str) -> tuple[int, float]:
         """``host``'s configured concurrency and request interval, for the scheduler."""
         policy = self._policies.for_host(host)
         return policy.concurrency, policy.interval
 
-    async def __call__(self, target: Target, tries: int = 1, /) -> Result | Attempted:
-        url = target.url
-        reason = self._filter(url)
-        if reason is not None:
-            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
-        local = localfile.check(target)  # file: links are checked on disk, not requested
-        if local is not None:
-            return local
-        parsed = parse(url)
-        if isinstance(parsed, Failure):
-            return Result.for_target(target, Outcome.ERROR, error=parsed)
+    async def __call__(
+        self, target: Target, parsed: URL | None = None, tries: int = 1
+    ) -> Result | Attempted:
+        """Attempt ``target`` (try number ``tries``), whose URL the gate has
+        parsed into ``parsed``.
+
+        Without ``parsed`` (a test calling the probe alone) the URL is parsed
+        here, and no exclusion rule is asked.
+        """
+        if parsed is None:
+            checked = parse(target.url)
+            if isinstance(checked, Failure):
+                return Result.for_target(target, Outcome.ERROR, error=checked)
+            parsed = checked
         host = parsed.raw_host or ""
-        if self._private is not None and (reason := await self._private.reason(host)):
-            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         policy = self._policies.for_host(host)
         task = asyncio.current_task()  # looked up once: every request's deadline is on it
         assert task is not None
@@ -118,8 +122,8 @@ class Probe:
             cause = _FAILURE_CAUSES.get(reply.kind, Cause.NONE)
             return Attempted(result, cause, retry.should_retry(None, reply), requests=sent)
         status = reply.status
-        wait = retry.retry_after(reply.retry_after) if status in _MAY_ASK_TO_WAIT else None
-        if status == 429 or wait is not None:
+        wait = retry.retry_after(reply.retry_after) if status in THROTTLE_STATUSES else None
+        if status == 429 or wait is not None:  # a 503 with Retry-After is a rate limit
             cause = Cause.RATE_LIMITED
         elif status >= 500:
             cause = Cause.SERVER_ERROR
@@ -155,8 +159,8 @@ class Probe:
     async def _attempt(
         self, url: URL, host: str, policy: Policy, task: Task
     ) -> tuple[_Reply | Failure, int]:
-        """One attempt: the final reply, and how many requests it took (the
-        host's budget is counted in requests, redirect hops included)."""
+        """One attempt: the final reply, and how many requests it took (a host's
+        rate limit counts requests, redirect hops and HEAD + GET included)."""
         method = policy.method
         if method is Method.GET or (method is not Method.HEAD and self._habits.get_first(host)):
             reply = await self._request("GET", url, policy, task)
@@ -166,7 +170,10 @@ class Probe:
         if method is Method.HEAD or not isinstance(reply, _Reply):
             return reply, sent
         head = reply.status
-        if head in policy.accept or head == 429:  # a 429 speaks of the rate, not the URL
+        # A HEAD refused with 429/503 is the host asking us to slow down, not a
+        # HEAD it gets wrong: it ends the attempt, so the scheduler's backoff and
+        # retry honour it (Retry-After, backoff) instead of a GET right after.
+        if head in policy.accept or head in THROTTLE_STATUSES:
             return reply, sent
         habits = self._habits
         if not habits.head_refused(host, head) and habits.believe(
@@ -188,7 +195,7 @@ class Probe:
             if deadlines.stop(task) and task.uncancel() == 0:
                 return classify(TimeoutError(), timeout=timeout)
             raise  # someone else cancelled us (fail-fast, Ctrl-C)
-        except Exception as exc:  # classify() re-raises what is not a per-URL failure
+        except MAPPED as exc:  # what aiohttp and yarl raise; anything else is a bug
             return classify(exc, timeout=timeout)
         finally:
             if deadlines.stop(task):  # expired as the reply came in: the reply stands
@@ -198,66 +205,87 @@ class Probe:
         self, method: str, url: URL, headers: CIMultiDict[str] | None
     ) -> _Reply | Failure:
         start = url
+        max_redirects = self._settings.max_redirects
         redirects: list[str] = []
-        seen: set[URL] = set()  # filled on the first redirect: most URLs never need it
+        # (URL, cookies sent to it): a URL repeats as a loop only in the same
+        # cookie state, so a cookie wall (302 to itself with Set-Cookie, then
+        # 200) is followed. Filled on the first redirect: most URLs never need it.
+        seen: set[tuple[URL, str]] = set()
+        jar: CookieJar | None = None  # this chain's cookies, made at the first Set-Cookie
+        cookie = ""  # what the jar sends to ``url``
+        sent = headers
         while True:
             async with self._session.request(
-                method, url, headers=headers, allow_redirects=False
+                method, url, headers=sent, allow_redirects=False
             ) as resp:
                 status = resp.status
                 location = resp.headers.get("Location") if status in REDIRECT_STATUSES else None
                 retry_after = resp.headers.get("Retry-After")
-                if method != "HEAD":
-                    await _drain(resp)
-            if location is None:
+                if location is not None and (set_cookie := resp.headers.getall("Set-Cookie", ())):
+                    # unsafe: IP-address hosts get cookies too, as in a browser.
+                    jar = jar or CookieJar(unsafe=True)
+                    jar.update_cookies_from_headers(set_cookie, url)
+                _drain(resp)
+            if location is None or not max_redirects:
+                # --max-redirects 0 follows none: the 3xx is the answer, judged by --accept.
                 return _Reply(status, str(url), redirects, retry_after)
+            here = url
             try:
                 url = url.join(URL(location))
-            except (ValueError, TypeError) as exc:
+                text = str(url)
+            except (ValueError, TypeError, IndexError) as exc:
+                # yarl's errors on a hostile Location: ValueError, and
+                # IndexError for e.g. "http://][@".
                 return Failure(ErrorKind.BAD_REDIRECT, f"bad Location {location!r}: {exc}")
             if url.scheme not in HTTP_SCHEMES:
-                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to non-HTTP URL {str(url)!r}")
-            invalid = parse(str(url))  # e.g. http://a..b/, which would fail later as "dns"
+                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to non-HTTP URL {text!r}")
+            invalid = parse(text)  # e.g. http://a..b/, which would fail later as "dns"
             if isinstance(invalid, Failure):
-                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to {url}: {invalid.message}")
+                return Failure(ErrorKind.BAD_REDIRECT, f"redirect to {text}: {invalid.message}")
             if not seen:
-                seen.add(start)
-            if url in seen:
-                return Failure(ErrorKind.TOO_MANY_REDIRECTS, f"redirect loop back to {url}")
-            if len(redirects) >= self._settings.max_redirects:
-                return Failure(
-                    ErrorKind.TOO_MANY_REDIRECTS,
-                    f"more than {self._settings.max_redirects} redirects",
-                )
-            redirects.append(str(url))
-            seen.add(url)
-            if status == 303:
-                method = "GET" if method != "HEAD" else method
+                seen.add((here, cookie))
             if headers and url.origin() != start.origin():
                 # Never carry the user's headers, global or scoped to the host
                 # (User-Agent included), to another origin; nor back again.
                 headers = None
+            sent = headers
+            if jar is not None:
+                cookie = _cookie_header(jar, url)
+                if cookie:
+                    sent = CIMultiDict(headers or ())
+                    if mine := sent.get("Cookie"):
+                        cookie = f"{mine}; {cookie}"
+                    sent["Cookie"] = cookie
+            if (url, cookie) in seen:
+                return Failure(ErrorKind.TOO_MANY_REDIRECTS, f"redirect loop back to {text}")
+            if len(redirects) >= max_redirects:
+                return Failure(
+                    ErrorKind.TOO_MANY_REDIRECTS,
+                    f"more than {max_redirects} redirects",
+                )
+            redirects.append(text)
+            seen.add((url, cookie))
+            if status == 303:
+                method = "GET" if method != "HEAD" else method
 
 
-async def _drain(resp: aiohttp.ClientResponse) -> None:
-    """Read a small body so the connection can be reused; drop a large one."""
-    length = resp.content_length
-    if length is not None and length <= BODY_READ_CAP:
-        try:
-            await resp.read()
-        except aiohttp.ClientPayloadError:
-            resp.close()  # the status is what we came for; a bad body does not change it
-        return
-    read = 0
-    while read <= BODY_READ_CAP:
-        try:
-            chunk = await resp.content.readany()
-        except aiohttp.ClientPayloadError:
-            break
-        if not chunk:
-            return
-        read += len(chunk)
-    resp.close()
+def _cookie_header(jar: CookieJar, url: URL) -> str:
+    return "; ".join(
+        f"{name}={morsel.coded_value}" for name, morsel in jar.filter_cookies(url).items()
+    )
+
+
+def _drain(resp: aiohttp.ClientResponse) -> None:
+    """Pool the connection only when its reply has fully arrived.
+
+    The body is never waited for: once the status is known, a slow or endless
+    body must not turn the result into a timeout, nor hold a worker. A body
+    still on its way is dropped with its connection; one that is already in
+    (most small ones arrive with the headers) costs nothing and keeps the
+    connection for the next URL. It is never read, so never decoded.
+    """
+    if not resp.content.is_eof():
+        resp.close()
 
 
 def _requests(reply: _Reply | Failure) -> int:

@@ -43,7 +43,7 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # all raised on odd dates
         return None
     if when.tzinfo is None:
         return None

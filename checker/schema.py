@@ -88,7 +88,12 @@ class Result(_Model):
         ge=0, description="time of the last attempt, from when its request started"
     )
     attempts: int = Field(ge=0, description="attempts made (1 + retries used); 0 when never sent")
-    sources: list[Source] = Field(description="every place the URL was read from")
+    sources: list[Source] = Field(
+        description="the places the URL was read from, in reading order; at most the first 100"
+    )
+    sources_total: int = Field(
+        ge=0, description="every place the URL was read from, counting those past the 100 listed"
+    )
     reason: str | None = Field(description="why the URL was excluded; null otherwise")
 
 

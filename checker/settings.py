@@ -243,6 +243,11 @@ class Settings(BaseModel):
     hosts: dict[str, HostPolicy] = {}
     header_for: tuple[tuple[str, Header], ...] = ()
     host_stats: bool = False
+    cookie_jar: Path | None = Field(
+        default=None,
+        description="Send the cookies of this Netscape cookie file (as curl and lychee "
+        "write it) wherever their domain and path match.",
+    )
     # Document sources, link resolution and filters
     default_format: SourceFormat = SourceFormat.URLLIST
     hidden: bool = False
@@ -252,6 +257,38 @@ class Settings(BaseModel):
     root_dir: Path | None = None
     remap: tuple[Remap, ...] = ()
     sitemap: tuple[str, ...] = ()
+    max_sitemaps: Annotated[
+        int,
+        Field(
+            ge=1,
+            description="Sitemaps fetched in one run, those an index names included; "
+            "past it the rest are not followed, and a warning says so.",
+        ),
+    ] = 1000
+    files_from: Annotated[
+        str | None,
+        Field(
+            description="Read input paths from this file, one per line, '-' for stdin "
+            "(git diff --name-only | urlcheck --files-from -); they are read as a walk's "
+            "files are, and a listed path that is gone is skipped with a warning.",
+        ),
+    ] = None
+    allow_empty: Annotated[
+        bool,
+        Field(
+            description="Accept sources holding no link at all (exit 0); without it such "
+            "a run exits 2, not a green run that checked nothing.",
+        ),
+    ] = False
+    fetch_timeout: Annotated[
+        float,
+        Field(
+            gt=0,
+            allow_inf_nan=False,
+            description="Seconds one fetched document (a sitemap) may take in all, "
+            "however slowly it is sent.",
+        ),
+    ] = 60.0
     scheme: tuple[str, ...] = ()
     exclude_private: bool = False
     dump: bool = False
@@ -296,6 +333,15 @@ class Settings(BaseModel):
                 raise ValueError(f"two tables name the host {pattern!r}")
             hosts[pattern] = policy
         return hosts
+
+    @field_validator("cookie_jar")
+    @classmethod
+    def _cookie_jar(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from checker import cookies
+
+            cookies.read(value)  # CookieFileError (a ValueError) names what is wrong
+        return value
 
     @field_validator("header_for", mode="before")
     @classmethod
@@ -371,7 +417,10 @@ class Settings(BaseModel):
             *(h for _, h in self.header_for),
             *(h for policy in self.hosts.values() for h in policy.headers),
         )
-        return tuple(h.value.get_secret_value() for h in every if h.value)
+        from checker import cookies
+
+        values = tuple(h.value.get_secret_value() for h in every if h.value)
+        return values + cookies.values(self.cookie_jar)
 
 
 def _scoped_header(text: str) -> tuple[str, Header]:

@@ -1,9 +1,9 @@
 """Validate a URL before any request is made.
 
 aiohttp accepts some malformed hosts (``http://exa mple.com/``, ``http://a..b/``)
-and only fails later with a misleading DNS error (ENGINEERING.md), so the checks
-that can be made offline are made here, once, and give ``invalid_url`` or
-``unsupported_scheme``.
+and sends them to the resolver, so they would fail later as a misleading
+``dns`` error; the checks that can be made offline are made here, once, and
+give ``invalid_url`` or ``unsupported_scheme``.
 """
 
 from __future__ import annotations
@@ -24,12 +24,6 @@ _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _IP_LIKE = re.compile(r"[0-9.]+\Z|.*:")
 
 
-def validate(url: str) -> Failure | None:
-    """Return why ``url`` cannot be requested, or None when it can."""
-    parsed = parse(url)
-    return parsed if isinstance(parsed, Failure) else None
-
-
 def parse(url: str) -> URL | Failure:
     """Parse ``url`` for requesting, or return why it cannot be requested."""
     if _BAD_CHARS.search(url):
@@ -43,8 +37,10 @@ def parse(url: str) -> URL | Failure:
             return Failure(ErrorKind.UNSUPPORTED_SCHEME, f"scheme {scheme!r} is not http or https")
         host = parsed.raw_host
         parsed.port  # noqa: B018 - yarl validates the port lazily
-    except (ValueError, UnicodeError) as exc:
-        return Failure(ErrorKind.INVALID_URL, f"cannot parse URL: {exc}")
+    # What yarl raises on a malformed URL: ValueError (UnicodeError is one, from
+    # IDNA), and IndexError on some hosts, e.g. "http://][@".
+    except (ValueError, IndexError) as exc:
+        return Failure(ErrorKind.INVALID_URL, f"cannot parse URL: {exc or type(exc).__name__}")
     if not host:
         return Failure(ErrorKind.INVALID_URL, "URL has no host")
     if not valid_host(host):

@@ -183,8 +183,8 @@ def cli() -> Callable[..., CliResult]:
 
 
 async def probe_url(url: str, settings: Settings | None = None, **options: object) -> Result:
-    """Check one URL with the real probe, session and scheduler (which owns the
-    retries); ``options`` are Settings fields.
+    """Check one URL as a run does (gate, probe, containment, and the scheduler,
+    which owns the retries) over the real session; ``options`` are Settings fields.
 
     Retries default to 0 here so that a test opts into them explicitly.
     """

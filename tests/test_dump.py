@@ -100,7 +100,7 @@ def test_dump_checks_nothing_and_an_empty_dump_is_valid_json(tmp_path: Path) -> 
     page.write_text("<p>no links</p>")
     with ServerThread(app) as server:
         result = run_cli(["--no-config", server.url("/x"), "--dump", "--format", "jsonl"])
-        empty = run_cli(["--no-config", str(page), "--dump", "--format", "json"])
+        empty = run_cli(["--no-config", str(page), "--dump", "--format", "json", "--allow-empty"])
     assert seen == []
     assert result.exit_code == 0
     assert json.loads(result.stdout)["sources"] == [{"path": "<arg>", "line": 1}]

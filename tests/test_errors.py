@@ -59,3 +59,34 @@ def test_unknown_exceptions_propagate() -> None:
     """A bug in our code must surface, not turn into a per-URL error."""
     with pytest.raises(KeyError):
         classify(KeyError("bug"))
+
+
+@pytest.mark.parametrize(
+    "exc", [ValueError("ours"), OSError("ours"), UnicodeError("ours"), IndexError("yarl")]
+)
+def test_builtin_errors_are_not_a_urls_failure(exc: Exception) -> None:
+    """Only what the request raises is mapped: a builtin error from our own code
+    (or a library bug) must reach the containment as ``internal``, not pass
+    for ``invalid_url`` or ``connect``."""
+    assert type(exc) not in MAPPING
+    with pytest.raises(type(exc)):
+        classify(exc)
+
+
+def test_what_the_request_lets_through_unwrapped_is_mapped() -> None:
+    import ssl
+
+    assert classify(ConnectionResetError()).kind is ErrorKind.DISCONNECTED
+    assert classify(ssl.SSLError()).kind is ErrorKind.TLS
+    assert classify(TimeoutError()).kind is ErrorKind.TIMEOUT
+
+
+def test_an_internal_failure_names_the_type_and_asks_for_a_report() -> None:
+    from checker.errors import internal
+
+    failure = internal(LookupError("k\n  x"))
+    assert failure.kind is ErrorKind.INTERNAL
+    assert failure.message.startswith("LookupError: k x; ")  # one line
+    assert "bug" in failure.message
+    assert "report" in failure.message
+    assert internal(RuntimeError()).message.startswith("RuntimeError; ")

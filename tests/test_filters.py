@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker import Settings, check_sync
 from checker.filters import LinkFilter, PrivateHosts, read_ignore_file
+from checker.models import Outcome
 from checker.sources import SourceError
 from tests.conftest import ServerThread, run_cli
 
@@ -163,3 +166,71 @@ def test_excluded_urls_are_never_requested_and_say_why() -> None:
         ("excluded", "a fragment of the same page (anchors are not checked)"),
     ]
     assert report.ok
+
+
+# --- --exclude-private judges the host the connection will really use ------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127\u30020\u30020\u30021/",  # ideographic full stops
+        "http://127\uff0e0\uff0e0\uff0e1/",  # fullwidth full stops
+        "http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/",  # fullwidth digits
+        "http://LOCALHOST./",
+        "http://LocalHost../",
+        "http://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/",  # fullwidth letters
+        "http://\u2113ocalhost/",  # script small l, NFKC-folded to l
+        "http://app.LOCALHOST\uff0e/",
+        "http://0x7f.1/",  # read by the resolver (inet_aton) as 127.0.0.1
+        "http://0x0a.0x00.0x00.0x01/",
+        "http://10.0.0.1.:8080/",
+        "http://[::ffff:7f00:1]/",
+        "http://user:pw@127\u30020\u30020\u30021:1/",
+    ],
+)
+def test_exclude_private_sees_through_hostile_spellings(url: str) -> None:
+    reason = _reason(url, exclude_private=True)
+    assert reason is not None
+    assert reason.endswith("(--exclude-private)")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://0x7f.example/", "http://cafe.1/", "http://1e100.net/", "http://8.8.8.8./"]
+)
+def test_names_that_only_look_numeric_are_not_private(url: str) -> None:
+    assert _reason(url, exclude_private=True) is None
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    st.builds(
+        "http://{}/".format,
+        st.text(st.sampled_from("0127.x:[]@%\u3002\uff0e\uff11LOCALHOST"), max_size=20)
+        | st.text(max_size=20),
+    )
+)
+def test_fuzz_exclude_private_never_raises(url: str) -> None:
+    reason = _reason(url, exclude_private=True)
+    assert reason is None or reason.endswith("(--exclude-private)")
+
+
+def test_a_folded_loopback_host_is_excluded_before_any_connection() -> None:
+    """``127。0。0。1`` really connects to 127.0.0.1 (shown by the first run), so
+    --exclude-private must exclude it, not the request reach the server."""
+    seen: list[str] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        seen.append(request.path)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    with ServerThread(app) as server:
+        folded = server.url("/folded").replace("127.0.0.1", "127\u30020\u30020\u30021")
+        reached = check_sync(urls=[folded], settings=Settings(retries=0))
+        assert [r.outcome for r in reached.results] == [Outcome.OK]
+        assert seen == ["/folded"]
+        excluded = check_sync(urls=[folded], settings=Settings(exclude_private=True, retries=0))
+    assert [r.outcome for r in excluded.results] == [Outcome.EXCLUDED]
+    assert seen == ["/folded"]

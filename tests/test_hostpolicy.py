@@ -1,110 +1,21 @@
-"""Per-host policy on real servers: scoped headers, pacing, adaptive backoff.
-
-Two hosts are two loopback addresses, 127.0.0.1 and 127.0.0.2 (all of
-127/8 is loopback on Linux); two ports on one address are two origins of one
-host. Gaps are measured by each server's own timestamps, and only ever
-bounded from below.
+"""Per-host policy on real servers: scoped headers, methods, accepted
+statuses, timeouts and concurrency per host (hostpolicy.py). The pacing and
+backoff the limiter adds are in test_hostlimit.py; the servers in hosts.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import pytest
 from aiohttp import web
-from aiohttp.test_utils import RawTestServer
 
-from checker.api import build_index, check
-from checker.engine import Run
 from checker.hostpolicy import PolicyTable
-from checker.hoststats import HostStats
-from checker.models import ErrorKind, Outcome, Result
+from checker.models import ErrorKind, Outcome
 from checker.settings import Settings
 from tests.conftest import ServerThread, run_cli
-
-Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
-# Server-side gaps may come out shorter than the client's by the jitter of
-# the loopback round trip; this is the slack allowed for it.
-SLACK = 0.05
-
-
-class Host:
-    """A server that records what it saw: path, headers, arrival time, concurrency."""
-
-    def __init__(self, handler: Handler | None = None) -> None:
-        self.handler = handler or _ok
-        self.base = ""
-        self.paths: list[str] = []
-        self.methods: list[str] = []
-        self.headers: list[dict[str, str]] = []
-        self.times: list[float] = []
-        self.in_flight = 0
-        self.max_in_flight = 0
-
-    async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
-        self.paths.append(request.path)
-        self.methods.append(request.method)
-        self.headers.append(dict(request.headers))
-        self.times.append(time.monotonic())
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            return await self.handler(request)
-        finally:
-            self.in_flight -= 1
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def gaps(self) -> list[float]:
-        return [b - a for a, b in zip(self.times, self.times[1:], strict=False)]
-
-    def saw(self, name: str) -> list[str | None]:
-        return [h.get(name) for h in self.headers]
-
-
-async def _ok(request: web.BaseRequest) -> web.StreamResponse:
-    return web.Response(text="ok")
-
-
-Start = Callable[..., Awaitable[Host]]
-
-
-@pytest.fixture
-async def start() -> AsyncIterator[Start]:
-    servers: list[RawTestServer] = []
-
-    async def go(handler: Handler | None = None, address: str = "127.0.0.1") -> Host:
-        host = Host(handler)
-        server = RawTestServer(host, host=address)
-        await server.start_server()
-        servers.append(server)
-        host.base = str(server.make_url("")).rstrip("/")
-        return host
-
-    yield go
-    for server in servers:
-        await server.close()
-
-
-async def run(urls: list[str], **options: Any) -> dict[str, Result]:
-    options.setdefault("retries", 0)
-    return {r.url: r async for r in check(urls, settings=Settings(**options))}
-
-
-async def run_with_stats(
-    urls: list[str], **options: Any
-) -> tuple[list[Result], dict[str, HostStats]]:
-    with build_index(urls) as index:
-        engine = Run(Settings(host_stats=True, **options), index)
-        results = [r async for r in engine.results()]
-    assert engine.host_stats is not None
-    return results, engine.host_stats
-
+from tests.hosts import Host, Start, run, start_fixture  # noqa: F401 - the start fixture
 
 # --- header scoping ---------------------------------------------------------
 
@@ -363,128 +274,6 @@ def test_secrets_include_scoped_header_values() -> None:
     )
     assert {"table-secret", "cli-secret"} <= set(settings.secrets)
     assert "table-secret" not in repr(settings)
-
-
-# --- request interval and adaptive backoff ----------------------------------
-
-
-async def test_request_interval_spaces_requests_to_that_host(start: Start) -> None:
-    a = await start()
-    await run(
-        [a.url(f"/{i}") for i in range(4)],
-        method="get",
-        hosts={"127.0.0.1": {"request_interval": 0.2, "concurrency": 4}},
-    )
-    assert len(a.times) == 4
-    assert min(a.gaps()) >= 0.2 - SLACK
-
-
-async def test_waiting_for_the_interval_is_not_under_the_timeout(start: Start) -> None:
-    """With a gap longer than the timeout, every request still has its full timeout."""
-    a = await start()
-    results = await run(
-        [a.url(f"/{i}") for i in range(3)],
-        method="get",
-        timeout=0.15,
-        hosts={"127.0.0.1": {"request_interval": 0.3}},
-    )
-    assert [r.outcome for r in results.values()] == [Outcome.OK] * 3
-    assert min(a.gaps()) >= 0.3 - SLACK
-
-
-def _throttle_first(count: int, status: int = 429, retry_after: str | None = None) -> Handler:
-    answered = 0
-
-    async def handler(request: web.BaseRequest) -> web.StreamResponse:
-        nonlocal answered
-        answered += 1
-        if answered <= count:
-            headers = {"Retry-After": retry_after} if retry_after else None
-            return web.Response(status=status, headers=headers)
-        return web.Response(text="ok")
-
-    return handler
-
-
-async def test_a_rate_limit_waits_what_the_host_asked_and_no_more(start: Start) -> None:
-    """Retry-After is the wait asked for: the next request comes after it, not
-    after a doubled or minute-long backoff (issue 10: it once grew to 60 s)."""
-    a = await start(_throttle_first(1, retry_after="1"))
-    results, stats = await run_with_stats(
-        [a.url(f"/{i}") for i in range(3)],
-        method="get",
-        retries=1,
-        hosts={"127.0.0.1": {"concurrency": 1}},
-    )
-    assert [r.outcome for r in results] == [Outcome.OK] * 3
-    gaps = a.gaps()
-    assert gaps[0] >= 1 - SLACK
-    assert gaps[0] < 4  # generous: not 2 s doubled twice, nor 60 s
-    host = stats["127.0.0.1"]
-    assert (host.throttled, host.rate_limit_steps, host.requests) == (1, 1, 4)
-
-
-async def test_a_burst_of_refusals_is_one_step(start: Start) -> None:
-    """Two requests in flight both refused: the host is slowed once, not twice."""
-
-    async def slow_429(request: web.BaseRequest) -> web.StreamResponse:
-        await asyncio.sleep(0.2)
-        first = len([t for t in seen if t < 0.5])
-        seen.append(time.monotonic() - began)
-        if first < 2:
-            return web.Response(status=429, headers={"Retry-After": "0"})
-        return web.Response(text="ok")
-
-    seen: list[float] = []
-    began = time.monotonic()
-    a = await start(slow_429)
-    results, stats = await run_with_stats(
-        [a.url(f"/{i}") for i in range(2)], method="get", retries=1
-    )
-    assert [r.outcome for r in results] == [Outcome.OK] * 2
-    host = stats["127.0.0.1"]
-    assert host.throttled == 2
-    assert host.rate_limit_steps == 1
-
-
-async def test_503_with_retry_after_is_a_rate_limit(start: Start) -> None:
-    a = await start(_throttle_first(1, status=503, retry_after="0"))
-    _, stats = await run_with_stats([a.url("/0")], method="get", retries=1)
-    host = stats["127.0.0.1"]
-    assert (host.throttled, host.server_errors) == (1, 0)
-
-
-async def test_5xx_without_retry_after_adds_to_the_gap_and_success_relaxes_it(
-    start: Start,
-) -> None:
-    """A server error is not a rate limit: +0.2 s per error, halved by each answer."""
-    a = await start(_throttle_first(2, status=503))
-    results, stats = await run_with_stats(
-        [a.url("/0"), a.url("/later")], method="get", retries=2, per_host=1
-    )
-    assert all(r.outcome is Outcome.OK for r in results)
-    gaps = a.gaps()
-    assert gaps[0] >= 0.2 - SLACK
-    assert gaps[1] >= 0.4 - SLACK
-    host = stats["127.0.0.1"]
-    assert (host.server_errors, host.throttled, host.rate_limit_steps) == (2, 0, 0)
-    assert host.max_interval_s == pytest.approx(0.4)
-    assert host.interval_s == pytest.approx(0.1)  # 0.4 → 0.2 → 0.1 after two answers
-
-
-async def test_a_long_retry_after_is_capped_for_the_host_too(start: Start) -> None:
-    a = await start(_throttle_first(1, retry_after="5"))
-    await asyncio.wait_for(
-        run_with_stats(
-            [a.url("/0"), a.url("/1")],
-            method="get",
-            retries=1,
-            max_retry_wait=0.3,
-            hosts={"127.0.0.1": {"request_interval": 0.1, "concurrency": 1}},
-        ),
-        10,
-    )
-    assert 0.3 - SLACK <= a.gaps()[0] < 4
 
 
 # --- --host-stats through the CLI --------------------------------------------

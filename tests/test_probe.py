@@ -120,6 +120,41 @@ async def test_head_that_fails_or_lies_is_confirmed_with_get(serve: Serve, head:
     assert server.methods == ["HEAD", "GET"]
 
 
+def _head_throttled_once(code: int, retry_after: str) -> Handler:
+    refused = False
+
+    async def handler(request: web.BaseRequest) -> web.StreamResponse:
+        nonlocal refused
+        if request.method == "HEAD" and not refused:
+            refused = True
+            return web.Response(status=code, headers={"Retry-After": retry_after})
+        return web.Response(text="ok")
+
+    return handler
+
+
+@pytest.mark.parametrize("code", [429, 503])
+async def test_head_refused_with_a_throttle_is_retried_after_the_wait_not_confirmed_at_once(
+    serve: Serve, code: int
+) -> None:
+    """The host asked us to slow down: no GET 2 ms later, but the retry path,
+    which waits as Retry-After asks (up to --max-retry-wait)."""
+    base, server = await serve(_head_throttled_once(code, "1"))
+    result = await probe_url(base + "/", retries=1, max_retry_wait=0.3)
+    assert (result.outcome, result.status, result.attempts) == (Outcome.OK, 200, 2)
+    assert server.methods == ["HEAD", "HEAD"]
+    assert server.times[1] - server.times[0] >= 0.25
+
+
+async def test_head_refused_with_a_throttle_and_no_retries_left_reports_it(
+    serve: Serve,
+) -> None:
+    base, server = await serve(status(429))
+    result = await probe_url(base + "/", retries=0)
+    assert (result.outcome, result.status, result.attempts) == (Outcome.BROKEN, 429, 1)
+    assert server.methods == ["HEAD"]
+
+
 async def test_really_broken_url_is_broken_after_get(serve: Serve) -> None:
     base, server = await serve(status(404))
     result = await probe_url(base + "/gone")
@@ -215,7 +250,8 @@ async def test_a_200_mb_body_is_not_downloaded(chunked: bool, method: str) -> No
 
 
 async def test_small_bodies_are_read_so_the_connection_is_reused() -> None:
-    """An unread body forces a reconnect (ENGINEERING.md); a small one is drained."""
+    """aiohttp reuses a connection only once its body was read to the end, so
+    an unread body forces a reconnect; a small one is drained."""
     connections = 0
     requests = 0
 
@@ -271,7 +307,29 @@ async def test_redirect_chain_is_recorded(serve: Serve) -> None:
     assert server.methods == ["HEAD"] * 4
 
 
-@pytest.mark.parametrize("limit", [0, 1, 3])
+async def test_no_redirects_followed_and_3xx_accepted_reports_the_3xx_as_ok(
+    serve: Serve,
+) -> None:
+    """``--max-redirects 0 --accept 200..399``: the 302 itself is the answer."""
+    base, server = await serve(hops)
+    result = await probe_url(f"{base}/hop/1", max_redirects=0, accept="200..399")
+    assert (result.outcome, result.status, result.error) == (Outcome.OK, 302, None)
+    assert result.redirects == []
+    assert server.seen == [("HEAD", "/hop/1")]
+
+
+async def test_no_redirects_followed_and_3xx_not_accepted_is_broken_with_the_3xx(
+    serve: Serve,
+) -> None:
+    """``--max-redirects 0`` follows nothing: a 3xx outside --accept is broken, and is
+    the status the server gave, not a made-up too_many_redirects."""
+    base, server = await serve(hops)
+    result = await probe_url(f"{base}/hop/1", max_redirects=0)
+    assert (result.outcome, result.status, result.error) == (Outcome.BROKEN, 302, None)
+    assert "/hop/0" not in {path for _, path in server.seen}
+
+
+@pytest.mark.parametrize("limit", [1, 3])
 async def test_exactly_max_redirects_hops_are_followed(serve: Serve, limit: int) -> None:
     base, server = await serve(hops)
     ok = await probe_url(f"{base}/hop/{limit}", max_redirects=limit)

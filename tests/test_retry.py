@@ -97,7 +97,21 @@ def test_retry_after_date_uses_the_clock_by_default() -> None:
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "soon", "-5", "1.5", "3e2", "Mon, 99 Foo 2024 99:99:99 GMT", "\u0661", "\u00b2"],
+    [
+        None,
+        "",
+        "soon",
+        "-5",
+        "1.5",
+        "3e2",
+        "Mon, 99 Foo 2024 99:99:99 GMT",
+        "\u0661",
+        "\u00b2",
+        # OverflowError inside the date parser: it ended the whole run.
+        "Wed, 99999999999999999999 Dec 2025 00:00:00 GMT",
+        "Wed, 01 Dec 99999999999999999999 00:00:00 GMT",
+        "Wed, 01 Dec 2025 99999999999999999999:00:00 GMT",
+    ],
 )
 def test_unusable_retry_after_is_ignored(header: str | None) -> None:
     assert retry_after(header, now=NOW) is None
@@ -135,3 +149,35 @@ def test_fuzz_retry_after_never_raises(header: str) -> None:
     """The header comes from the server: no value of it may crash a check."""
     waited = retry_after(header, now=NOW)
     assert waited is None or waited >= 0
+
+
+_DATE_PARTS = st.sampled_from(
+    [
+        "Wed,",
+        "01",
+        "Dec",
+        "2025",
+        "00:00:00",
+        "GMT",
+        "+0000",
+        "-9999",
+        "99999999999999999999",
+        "\x00",
+    ]
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    st.text(max_size=80)
+    | st.lists(_DATE_PARTS | st.text(max_size=8), max_size=8).map(" ".join)
+    | st.integers(min_value=0).map(str)
+)
+def test_fuzz_any_retry_after_gives_a_usable_wait(header: str) -> None:
+    """Whatever a server sends as Retry-After: no exception, and a wait that
+    sleep() accepts, within --max-retry-wait."""
+    seconds = retry_after(header, now=NOW)
+    assert seconds is None or seconds >= 0
+    for status in (429, 503):
+        wait = wait_before_retry(1, status, header, cap=5.0)
+        assert 0 <= wait <= 5.0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.models import Source, Target
+from checker.models import Outcome, Result, Source, Target, count_places
 from checker.sources import Link
-from checker.targets import TargetIndex
+from checker.targets import PLACES_LISTED, TargetIndex
 
 
 def _targets(*batches: list[Link]) -> list[Target]:
@@ -50,11 +51,40 @@ def test_an_empty_index_has_no_targets() -> None:
         assert list(index) == []
 
 
-def test_iteration_is_repeatable() -> None:
-    """The engine iterates once to check and once more to report what was never finished."""
+@pytest.mark.parametrize("duplicated", [True, False])
+def test_iteration_is_repeatable(duplicated: bool) -> None:
+    """The engine iterates once to check and once more to report what was never
+    finished, possibly after abandoning the first pass midway (fail-fast).
+    Each pass must give the same targets, compared with what was added."""
+    links = [Link("http://a/", "f", 1), Link("http://b/", "f", 2)]
+    expected = [
+        Target(0, "http://a/", (Source("f", 1),)),
+        Target(1, "http://b/", (Source("f", 2),)),
+    ]
+    if duplicated:
+        links.insert(1, Link("http://a/", "g", 1))
+        expected[0] = Target(0, "http://a/", (Source("f", 1), Source("g", 1)))
     with TargetIndex() as index:
-        index.add([Link("http://a/", "f", 1), Link("http://a/", "g", 1), Link("http://b/", "f", 2)])
-        assert list(index) == list(index)
+        index.add(links)
+        abandoned = iter(index)
+        assert next(abandoned) == expected[0]
+        assert list(index) == expected
+        assert list(index) == expected
+
+
+def test_a_url_read_a_million_times_lists_its_first_places_and_counts_the_rest() -> None:
+    total = PLACES_LISTED * 3 + 7
+    with TargetIndex() as index:
+        index.add(Link("http://a/", "list.txt", n) for n in range(1, total + 1))
+        index.add([Link("http://b/", "list.txt", total + 1)])
+        first, second = list(index)
+    assert [s.line for s in first.sources] == list(range(1, PLACES_LISTED + 1))
+    assert count_places(first.sources) == total
+    assert count_places(second.sources) == 1
+    result = Result.for_target(first, Outcome.OK)
+    document = result.to_dict()
+    assert len(document["sources"]) == PLACES_LISTED
+    assert document["sources_total"] == total
 
 
 def test_urls_differing_only_in_case_or_slash_are_distinct() -> None:

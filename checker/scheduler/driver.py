@@ -127,8 +127,8 @@ async def stream(
     try:
         while (result := await driver.out.get()) is not None:
             yield result
-            if frontier.closed:
-                break
+            if stop is not None and stop(result):
+                break  # the first result that stopped the run: nothing after it
         else:
             everyone.result()  # a bug in a check is raised, not swallowed
     finally:

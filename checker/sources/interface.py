@@ -1,10 +1,15 @@
-"""What every source yields, the one interface a format parser implements,
-and the one error a source may raise."""
+"""What every source yields, the interfaces a format implements, and the one
+error a source may raise."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO, NamedTuple, Protocol
+
+Resolve = Callable[[str], str]
+Warn = Callable[[str], None]
 
 
 class Link(NamedTuple):
@@ -21,13 +26,43 @@ class Link(NamedTuple):
 
 
 class Parser(Protocol):
-    """A format: yields the links of one document, as written (not yet resolved).
-
-    Each format is one module under ``checker.sources`` exposing ``parse``;
-    the extension table in ``checker.sources.formats`` picks it.
-    """
+    """A format's parser: yields the links of one document, as written (not yet resolved)."""
 
     def __call__(self, stream: BinaryIO, path: str, /) -> Iterator[Link]: ...
+
+
+class Fetch(Protocol):
+    """Fetch one remote document (checker/sources/fetch.py); raises :class:`SourceError`."""
+
+    def __call__(self, url: str, /) -> BinaryIO: ...
+
+
+def warn_on_stderr(message: str) -> None:
+    """The default for a problem that loses some links but not the run (a sitemap
+    an index names that cannot be read, a cap reached). Control characters are
+    shown as escapes: the text holds URLs from documents nobody vetted."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    sys.stderr.write(f"urlcheck: warning: {shown}\n")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadContext:
+    """What reading one document needs besides its bytes.
+
+    ``resolve`` makes its relative links absolute; ``open_child`` opens a
+    document it names for following (a sitemap index's sitemaps), with that
+    document's own context, or is None when nothing is followed.
+    """
+
+    resolve: Resolve
+    open_child: Callable[[str], tuple[BinaryIO, ReadContext]] | None = None
+    warn: Warn = warn_on_stderr
+
+
+class Reader(Protocol):
+    """A format as the run reads it: its links resolved, taken verbatim, or followed."""
+
+    def __call__(self, stream: BinaryIO, path: str, context: ReadContext, /) -> Iterator[Link]: ...
 
 
 class SourceError(Exception):

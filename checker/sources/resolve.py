@@ -10,29 +10,35 @@ In a local document:
   probe checks on disk; with ``--base-url`` it is joined instead to the URL
   the document would have there (its path under the directory it was found
   in, appended to the base URL);
-* a root-relative ``/x`` link resolves under ``--root-dir`` when given, else
-  against ``--base-url``; with neither it stays as written, and its check
-  fails with ``invalid_url`` saying which option is missing;
+* a root-relative ``/x`` link resolves under ``--root-dir`` when given, and
+  stays under it: ``/../x`` is ``/x``, as a browser reads it against a site
+  root; else against ``--base-url``; with neither it stays as written, and
+  its check fails with ``invalid_url`` saying which option is missing;
+* a trailing slash is kept: ``file.md/`` names a directory that is not
+  there (``missing_file``), and ``dir/`` keeps its slash;
 * a scheme-relative ``//host/x`` link takes the base URL's scheme, or https.
 
 In stdin, relative links resolve against ``--base-url`` only; in a fetched
 sitemap, against the sitemap's URL. ``#fragment`` links stay as written:
 they are reported as excluded. URL lists are taken verbatim, as before.
+A link that cannot be joined (``//[x]/y``) stays as written, so its check
+reports it as ``invalid_url``: resolution never ends a run.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, quote_from_bytes, unquote, urljoin, urlsplit
 
-from checker.sources.interface import Link, SourceError
+from checker.sources.interface import Link, Resolve, SourceError
 from checker.sources.walk import Document
 
-Resolve = Callable[[str], str]
+__all__ = ["RemapRule", "Resolve", "Resolver", "remapped", "resolved"]
 
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PATH_AND_REST = re.compile(r"([^?#]*)(.*)", re.DOTALL)
@@ -66,9 +72,9 @@ class Resolver:
             if url.startswith("//"):
                 return f"{scheme}:{url}"
             if url.startswith("/") and root is not None:
-                return _file_url(root, url.lstrip("/"), root)
+                return _file_url(root, url, root, under_root=True)
             if page is not None:
-                return urljoin(page, url)
+                return _join(page, url)
             if url.startswith("/"):
                 return url
             return _file_url(directory, url, path)
@@ -85,7 +91,7 @@ class Resolver:
                 return url
             if url.startswith("//"):
                 return f"{scheme}:{url}"
-            return urljoin(page, url) if page else url
+            return _join(page, url) if page else url
 
         return resolve
 
@@ -119,11 +125,27 @@ def remapped(links: Iterable[Link], rules: tuple[RemapRule, ...]) -> Iterator[Li
             yield link
 
 
-def _file_url(directory: str, url: str, document: str) -> str:
+def _join(page: str, url: str) -> str:
+    try:
+        return urljoin(page, url)
+    except ValueError:  # "//[x]/y": left as written, its check says invalid_url
+        return url
+
+
+def _file_url(directory: str, url: str, document: str, under_root: bool = False) -> str:
     match = _PATH_AND_REST.match(url)
     assert match is not None  # the pattern matches any string
     path, rest = match.groups()
-    target = os.path.normpath(os.path.join(directory, unquote(path))) if path else document
+    if not path:
+        target = document
+    else:
+        written = unquote(path)
+        if under_root:  # "/../x" is "/x": normalised as a URL path before it meets the disk
+            target = os.path.join(directory, posixpath.normpath("/" + written).lstrip("/"))
+        else:
+            target = os.path.normpath(os.path.join(directory, written))
+        if written.endswith("/") and not target.endswith(os.sep):
+            target += os.sep  # "file.md/" is not file.md; "dir/" keeps its slash
     if os.sep == "/":  # what Path.as_uri() does on POSIX, without its parsing (~10x faster)
         return "file://" + quote_from_bytes(os.fsencode(target)) + rest
     return Path(target).as_uri() + rest

@@ -1,8 +1,13 @@
 """The URL-list format: one URL per line.
 
 Blank lines and lines starting with ``#`` are skipped; UTF-8 with or without a
-BOM, LF or CRLF. Undecodable bytes are replaced rather than raised on, so that
-a bad line becomes an ``invalid_url`` result instead of ending the run.
+BOM, LF or CRLF.
+
+A line that is not UTF-8 is a :class:`SourceError` naming the file, line and
+byte (exit 2), not a result: every report format is UTF-8 text, so its URL
+could not be reported as written, and any repair (U+FFFD, escapes) would
+check and report a URL nobody wrote. The list is the user's own file: one
+clear line saying where to fix it beats a silently different check.
 """
 
 from __future__ import annotations
@@ -10,14 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from checker.sources.interface import Link
+from checker.sources.interface import Link, SourceError
 
 _BOM = "\ufeff"
 
 
 def parse_lines(lines: Iterable[bytes], path: str) -> Iterator[Link]:
     for number, raw in enumerate(lines, start=1):
-        text = raw.decode("utf-8", errors="replace")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            byte = raw[exc.start]
+            raise SourceError(
+                f"{path}:{number}: not valid UTF-8 (byte 0x{byte:02x} at column {exc.start + 1})"
+            ) from None
         if number == 1:
             text = text.removeprefix(_BOM)
         url = text.strip()

@@ -9,14 +9,16 @@ pattern wins, and an ignored directory is not entered. ``--no-ignore`` turns
 that off. A file named on the command line is always read.
 
 A glob (``'docs/**/*.md'``, quoted so the shell leaves it) is expanded here,
-sorted; its matches are treated like a walk's (ignore rules apply).
+sorted, by the walk's rules: regular files only (a FIFO is never opened), and
+a wildcard never enters a symlinked directory (no loops); its matches are
+treated like a walk's (ignore rules apply).
 ``--exclude-path`` regexes are matched against every path as it is shown
 (``docs/guide/a.md``), directories included, so a match prunes a subtree.
 """
 
 from __future__ import annotations
 
-import glob
+import fnmatch
 import os
 import re
 from collections.abc import Iterator
@@ -58,18 +60,75 @@ def expand(spec: str, options: WalkOptions) -> Iterator[Document]:
 
 
 def _glob(pattern: str, options: WalkOptions) -> Iterator[Document]:
-    matches = sorted(glob.glob(pattern, recursive=True, include_hidden=options.hidden))
+    matches = sorted(set(_matching(pattern, options.hidden)))
     if not matches:
         raise SourceError(f"no files match {pattern!r}")
     root = _glob_root(pattern)
     ignore = _Ignore(root, options)
+    seen: set[str] = set()
     for match in matches:
         if _excluded(match, options) or ignore.ignored(match, os.path.isdir(match)):
             continue
         if os.path.isdir(match):
-            yield from _walk(match, root, options, ignore)
-        elif _extension(match) in options.extensions:
-            yield Document(match, root)
+            documents: Iterator[Document] = _walk(match, root, options, ignore)
+        elif _extension(match) in options.extensions and os.path.isfile(match):
+            documents = iter((Document(match, root),))  # a regular file: never a FIFO
+        else:
+            continue
+        for doc in documents:  # "docs/**" matches a directory and the files in it
+            if doc.path not in seen:
+                seen.add(doc.path)
+                yield doc
+
+
+def _matching(pattern: str, hidden: bool) -> Iterator[str]:
+    """The paths a glob matches, by the walk's rules, not :func:`glob.glob`'s:
+    a wildcard never enters a symlinked directory (``**`` over a symlink loop
+    would recurse until the path is too long, and fan out at every loop)."""
+    parts = [part for part in pattern.split("/") if part]
+    base = "/" if pattern.startswith("/") else ""
+    return _match(base, parts, hidden)
+
+
+def _match(base: str, parts: list[str], hidden: bool) -> Iterator[str]:
+    head, rest = parts[0], parts[1:]
+    if head == "**":
+        if rest:
+            yield from _match(base, rest, hidden)
+        elif base:
+            yield base
+        for entry in _entries(base, hidden, head):
+            if entry.is_dir(follow_symlinks=False):
+                yield from _match(os.path.join(base, entry.name), parts, hidden)
+            elif not rest:
+                yield os.path.join(base, entry.name)
+    elif not _GLOB_CHARS.search(head):  # a literal part, as written: it may be a symlink
+        path = os.path.join(base, head)
+        if not rest:
+            if os.path.lexists(path):
+                yield path
+        elif os.path.isdir(path):
+            yield from _match(path, rest, hidden)
+    else:
+        for entry in _entries(base, hidden, head):
+            if fnmatch.fnmatchcase(entry.name, head):
+                path = os.path.join(base, entry.name)
+                if not rest:
+                    yield path
+                elif entry.is_dir(follow_symlinks=False):
+                    yield from _match(path, rest, hidden)
+
+
+def _entries(directory: str, hidden: bool, part: str) -> list[os.DirEntry[str]]:
+    """A directory's entries, sorted; dot-files only if ``--hidden`` or the part
+    names them (``.*``), as :func:`glob.glob` does."""
+    try:
+        entries = sorted(os.scandir(directory or "."), key=lambda e: e.name)
+    except OSError:
+        return []
+    if hidden or part.startswith("."):
+        return entries
+    return [e for e in entries if not e.name.startswith(".")]
 
 
 def _glob_root(pattern: str) -> str:

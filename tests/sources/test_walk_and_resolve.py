@@ -208,9 +208,10 @@ def test_file_links_are_checked_on_disk(tmp_path: Path) -> None:
         },
     )
     report = check_sync(sources=[str(tmp_path / "docs")], settings=Settings(retries=0))
-    by_url = {r.url.rsplit("/", 1)[-1]: r for r in report.results}
+    by_url = {r.url.rstrip("/").rsplit("/", 1)[-1]: r for r in report.results}
     assert by_url["a%20b.md#x"].outcome == "ok"
     assert by_url["guide"].outcome == "ok"
+    assert by_url["guide"].url.endswith("/guide/")  # a directory link keeps its slash
     gone = by_url["gone.md"]
     assert (gone.outcome, gone.error and gone.error.kind) == ("broken", "missing_file")
     assert gone.sources[0].column == 45

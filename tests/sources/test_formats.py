@@ -15,9 +15,9 @@ import pytest
 
 from checker.choices import SourceFormat
 from checker.sources import formats, html, markdown, rst, sitemap
-from checker.sources.interface import Link
+from checker.sources.interface import Link, ReadContext
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parent.parent / "corpus"
 DOCUMENTS = sorted(p.name for p in CORPUS.iterdir() if p.suffix != ".expected")
 
 
@@ -42,14 +42,40 @@ def test_corpus_document_yields_exactly_the_expected_links(name: str) -> None:
 
 def test_corpus_covers_every_document_format() -> None:
     covered = {formats.EXTENSIONS[Path(name).suffix] for name in DOCUMENTS}
-    assert covered == set(SourceFormat) - {SourceFormat.URLLIST}
+    assert covered == set(SourceFormat) - {SourceFormat.URLLIST, SourceFormat.TEXT}
+
+
+# One small document per format, and the links the run must see from it when
+# ``resolve`` marks what it touched with "R:" and the named sitemap holds "/child".
+_SAMPLES: dict[SourceFormat, tuple[bytes, list[str]]] = {
+    SourceFormat.URLLIST: (b"rel/x\n", ["rel/x"]),  # verbatim: a line is a URL, never a path
+    SourceFormat.MARKDOWN: (b"[a](rel/x)\n", ["R:rel/x"]),
+    SourceFormat.HTML: (b'<a href="rel/x">a</a>', ["R:rel/x"]),
+    SourceFormat.RST: (b"`a <rel/x>`_\n", ["R:rel/x"]),
+    SourceFormat.SITEMAP: (
+        b"<sitemapindex><sitemap><loc>rel/x</loc></sitemap></sitemapindex>",
+        ["R:rel/x", "R:/child"],  # resolved, then followed
+    ),
+    SourceFormat.TEXT: (b"see https://e.example/a. and rel/x\n", ["https://e.example/a"]),
+}
 
 
 @pytest.mark.parametrize("fmt", list(SourceFormat))
-def test_every_format_is_wired_to_a_parser(fmt: SourceFormat) -> None:
-    """A SourceFormat member without a module (or an extension) fails here."""
+def test_every_format_is_wired_to_a_parser_and_a_reader(fmt: SourceFormat) -> None:
+    """Loops over every member: one without a case in formats.wiring, a sample
+    here, or an extension fails. Sitemap and URL list go through the same table."""
+    reachable = set(formats.EXTENSIONS.values()) | {formats.of_file("notes", SourceFormat.URLLIST)}
+    assert fmt in reachable  # by an extension, or as the fallback for unknown ones
+    data, expected = _SAMPLES[fmt]
     assert callable(formats.parser(fmt))
-    assert fmt in formats.EXTENSIONS.values()
+
+    def open_child(url: str) -> tuple[io.BytesIO, ReadContext]:
+        child = b"<urlset><url><loc>/child</loc></url></urlset>"
+        return io.BytesIO(child), ReadContext(lambda u: "R:" + u)
+
+    context = ReadContext(lambda u: "R:" + u, open_child, warn=pytest.fail)
+    links = list(formats.reader(fmt)(io.BytesIO(data), "doc", context))
+    assert [link.url for link in links] == expected
 
 
 def test_rst_without_docutils_reads_the_documented_subset_of_the_corpus(

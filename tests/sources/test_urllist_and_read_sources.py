@@ -43,11 +43,10 @@ def test_last_line_without_newline_is_read() -> None:
     ]
 
 
-def test_undecodable_bytes_become_a_line_not_an_exception() -> None:
-    """A bad line must reach the probe (as invalid_url) instead of ending the run."""
-    [link] = _links(b"http://a.example/\xff\xfe\n")
-    assert link.url == "http://a.example/\ufffd\ufffd"
-    assert link.line == 1
+def test_undecodable_bytes_are_an_error_naming_the_line_never_a_changed_url() -> None:
+    """A changed URL (U+FFFD) would be checked and reported though nobody wrote it."""
+    with pytest.raises(SourceError, match=r"^list\.txt:2: not valid UTF-8"):
+        _links(b"http://a.example/\nhttp://a.example/\xff\xfe\n")
 
 
 def test_literal_urls_are_their_own_source() -> None:
@@ -118,11 +117,15 @@ def test_reading_is_lazy(tmp_path: Path) -> None:
         next(links)
 
 
-def _expected(data: bytes) -> list[tuple[int, str]]:
-    """An independent statement of the format: which lines carry a URL, and which URL."""
+def _expected(data: bytes) -> list[tuple[int, str]] | int:
+    """An independent statement of the format: which lines carry a URL, and
+    which URL; or the number of the first line that is not UTF-8."""
     wanted = []
     for number, raw in enumerate(data.split(b"\n"), start=1):
-        text = raw.decode("utf-8", errors="replace")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return number
         if number == 1 and text.startswith("\ufeff"):
             text = text[1:]
         text = text.strip()
@@ -131,11 +134,16 @@ def _expected(data: bytes) -> list[tuple[int, str]]:
     return wanted
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=2000))
-def test_fuzz_arbitrary_bytes_never_raise_and_every_line_is_accounted_for(data: bytes) -> None:
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.binary(max_size=2000) | st.text(max_size=200).map(str.encode))
+def test_fuzz_arbitrary_bytes_every_line_is_accounted_for_or_named(data: bytes) -> None:
+    expected = _expected(data)
+    if isinstance(expected, int):
+        with pytest.raises(SourceError, match=rf"^-:{expected}: not valid UTF-8"):
+            list(read_sources([STDIN], stdin=io.BytesIO(data)))
+        return
     links = list(read_sources([STDIN], stdin=io.BytesIO(data)))
-    assert [(link.line, link.url) for link in links] == _expected(data)
+    assert [(link.line, link.url) for link in links] == expected
     assert all(link.path == STDIN for link in links)
 
 

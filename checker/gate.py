@@ -1,0 +1,55 @@
+"""The gate: the one step between the targets and the probe that decides
+whether a target is requested at all.
+
+Asked once per target, in this order:
+
+1. the exclusion rules of :class:`~checker.filters.LinkFilter` (fragments,
+   ``mailto:`` and friends, ``--scheme``, ``--exclude``/``--include``, the
+   ``.urlcheckignore`` rules given by the caller, and the literal half of
+   ``--exclude-private``); ``--dump`` asks the same object;
+2. ``file:`` and root-relative links, checked on disk (localfile.py);
+3. the offline URL checks of urls.py (``invalid_url``,
+   ``unsupported_scheme``);
+4. the DNS half of ``--exclude-private`` (:class:`~checker.filters.PrivateHosts`),
+   on the host exactly as the connection will use it.
+
+What passes is handed to the probe already parsed, so the probe does HTTP
+only and a URL is parsed once.
+"""
+
+from __future__ import annotations
+
+from yarl import URL
+
+from checker import localfile
+from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
+from checker.models import Failure, Outcome, Result, Target
+from checker.settings import Settings
+from checker.urls import parse
+
+
+class Gate:
+    """``await gate(target)`` is the target's final :class:`Result` when it is
+    not to be requested (excluded, a local file, an invalid URL), else its
+    parsed URL for the probe."""
+
+    def __init__(self, settings: Settings, ignore: IgnoreRules = ()) -> None:
+        self._filter = LinkFilter(settings, ignore)
+        self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
+
+    async def __call__(self, target: Target) -> Result | URL:
+        url = target.url
+        reason = self._filter(url)
+        if reason is not None:
+            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
+        local = localfile.check(target)
+        if local is not None:
+            return local
+        parsed = parse(url)
+        if isinstance(parsed, Failure):
+            return Result.for_target(target, Outcome.ERROR, error=parsed)
+        if self._private is not None:
+            reason = await self._private.reason(parsed.raw_host or "")
+            if reason is not None:
+                return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
+        return parsed
