@@ -14,8 +14,9 @@ cause (docs/SCHEDULING.md has the whole picture):
   200 ms per 5xx up to 10 s); the URL itself is retried after its backoff.
 * **normal answer**: recover. Before any rate limit the window grows by one
   per answer, and by one a second, from ``INITIAL_WINDOW`` (a slow start, so
-  a strict host is not met with ten requests at once); after one, every ``RELAX_EVERY`` answers
-  widen the window by one and shorten the gap by a fifth.
+  a strict host is not met with ten requests at once); after one, every
+  ``RELAX_EVERY`` answers widen the window by one and shorten the gap by a
+  fifth, but not below the gap at which the host last refused (plus a margin).
 * **unreachable** (dns, refused, tls, connect timeout) and **silent**
   (connected, then no answer; counted once per URL): ``fails`` in a row.
   Any answer resets it. At ``dead_after`` the host is dead and its other
@@ -80,6 +81,7 @@ class Host:
         "stats",
         "step_at",
         "timer_at",
+        "trip_gap",
         "window",
     )
 
@@ -101,6 +103,7 @@ class Host:
         self.blocked_until = float("-inf")
         self.step_at: float | None = None  # the last rate-limit step; None: never limited
         self.since_step = 0
+        self.trip_gap = 0.0  # the gap at which the host last refused: never relax below it
         self.recent: deque[float] = deque(maxlen=_RECENT)
         self.fails = 0
         self.dead: Failure | None = None
@@ -202,7 +205,8 @@ class Host:
         if self.since_step >= RELAX_EVERY:
             self.since_step = 0
             self.window = min(self.cap, self.window + 1)
-            self.interval = self.interval * 0.8 if self.interval * 0.8 >= _FORGET_BELOW else 0.0
+            relaxed = max(self.interval * 0.8, self.trip_gap * RATE_MARGIN)
+            self.interval = relaxed if relaxed >= _FORGET_BELOW else 0.0
 
     def _rate_limited(self, started: float, now: float, wait: float | None) -> None:
         self.fails = 0
@@ -214,8 +218,10 @@ class Host:
             return  # the same burst: already stepped for it
         self.step_at = now
         self.since_step = 0
+        self.trip_gap = max(self.floor, self.interval)
         self.window = max(1, self.window // 2)
-        admitted = sum(1 for t in self.recent if t >= now - window_s)
+        # Admitted in the host's window before the refused request was sent.
+        admitted = sum(1 for t in self.recent if started - window_s <= t < started)
         # The rate the host let through before refusing, less a margin. If the
         # gap kept was already longer, the refusal came from a burst within an
         # attempt (redirect hops, HEAD then GET): lengthen the gap only a little.
