@@ -78,9 +78,11 @@ class Sim:
         inflight: Counter[int] = Counter()
         results: list[Result] = []
         now = 0.0
+        prefer = None  # the host whose request just ended: its slot may stay with it
         for _ in range(5_000):
             while len(running) < self.concurrency:
-                item = frontier.take(now)
+                item = frontier.take(now, prefer)
+                prefer = None
                 if item is None:
                     self.assert_nothing_could_start(frontier, now)
                     break
@@ -105,6 +107,7 @@ class Sim:
             if running and (due is None or running[0][0] <= due or full):
                 now, _, job, reply = heapq.heappop(running)
                 inflight[int(self.host_of(job.target)[1:])] -= 1
+                prefer = job.host
                 if (result := frontier.finish(job, reply, now)) is not None:
                     results.append(result)
             else:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from checker.models import Result, Target
 from checker.scheduler._cleanup import cancel_all
 from checker.scheduler.frontier import Attempted, Frontier, Job, Rules
+from checker.scheduler.hosts import Host
 
 
 class Attempt(Protocol):
@@ -54,8 +55,10 @@ class Driver:
 
     async def worker(self) -> None:
         frontier, loop = self.frontier, self._loop
+        last: Host | None = None  # the host this slot's last request went to
         while True:
-            item = frontier.take(loop.time())
+            item = frontier.take(loop.time(), last)
+            last = None
             if item is None:
                 if frontier.finished:
                     self.wake(everyone=True)
@@ -68,6 +71,7 @@ class Driver:
             if frontier.has_work(loop.time()):
                 self.wake()  # the chain: one more slot may start something now
             if isinstance(item, Job):
+                last = item.host
                 item = await self._attempt(item)
                 if item is None:
                     continue

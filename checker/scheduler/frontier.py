@@ -141,11 +141,26 @@ class Frontier:
 
     # --- taking and finishing -------------------------------------------------------
 
-    def take(self, now: float) -> Job | Result | None:
-        """The next job to attempt, or a result to report without one, or None."""
+    def take(self, now: float, prefer: Host | None = None) -> Job | Result | None:
+        """The next job to attempt, or a result to report without one, or None.
+
+        ``prefer``: the host whose request just ended in this slot. If it can
+        send again, the slot stays with it: a host keeps its window full (it
+        never gets more than its window, so this is still fair), and the
+        busiest host, the run's critical path, is not made to queue behind
+        every other ready host for each of its requests.
+        """
         if self.closed:
             return None
         self._fire(now)
+        if (
+            prefer is not None
+            and prefer.queue
+            and prefer.dead is None
+            and prefer.can_send(now)
+            and not self._settled
+        ):
+            return self._start(prefer, now)
         while True:
             if self._settled:
                 return self._settled.popleft()
@@ -204,10 +219,12 @@ class Frontier:
         if host.stats is not None:
             host.stats.waited_s += now - job.queued_at
         self.inflight += 1
-        if host.queue and host.can_send(now):
+        if host.queued or not host.queue:
+            pass  # already in the round-robin (taken by preference), or nothing left
+        elif host.can_send(now):
             host.queued = True
             self._ready.append(host)  # behind every other ready host: round-robin
-        elif host.queue:
+        else:
             self._park(host, now)
         return job
 

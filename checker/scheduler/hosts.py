@@ -11,7 +11,8 @@ cause (docs/SCHEDULING.md has the whole picture):
   started before the previous step are the same burst: one step in all.
 * **server error** (5xx without ``Retry-After``): raise the gap additively,
   ``SERVER_ERROR_STEP`` per burst, up to ``SERVER_ERROR_CAP`` (lychee adds
-  200 ms per 5xx up to 10 s); the URL itself is retried after its backoff.
+  200 ms per 5xx up to 10 s); each normal answer takes one step off again.
+  The URL itself is retried after its backoff.
 * **normal answer**: recover. Before any rate limit the window grows by one
   per answer, and by one a second, from ``INITIAL_WINDOW`` (a slow start, so
   a strict host is not met with ten requests at once); after one, every
@@ -196,8 +197,9 @@ class Host:
     def _answered(self, started: float, requests: int) -> None:
         self.fails = 0
         self.recent.extend([started] * min(requests, _RECENT))
-        if self.penalty:
-            self.penalty = self.penalty / 2 if self.penalty / 2 >= _FORGET_BELOW else 0.0
+        if self.penalty:  # as it came: one step per answer (a cold cache 503s once a path)
+            less = self.penalty - SERVER_ERROR_STEP
+            self.penalty = less if less >= _FORGET_BELOW else 0.0
         if self.step_at is None:  # slow start
             self.window = min(self.cap, self.window + 1)
             return
