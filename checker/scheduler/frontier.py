@@ -9,8 +9,9 @@ slept on by a worker. Input order is kept within a host.
 Pure and synchronous, with the clock passed in: driver.py runs it on the
 event loop, and the property tests run it on a simulated clock.
 
-Memory: targets are read from the input only when no ready host has work,
-and at most ``lookahead`` of them wait in the queues (docs/SCHEDULING.md
+Memory: targets are read from the input one ahead of each start, and more
+only when no ready host has work; at most ``lookahead`` of them wait in the
+queues (docs/SCHEDULING.md
 measures why that bound, not an on-disk queue, is enough). Hosts with
 nothing queued or in flight and nothing learnt are forgotten, as in the old
 per-host limiter, so a million distinct hosts cost the lookahead, not a
@@ -153,6 +154,7 @@ class Frontier:
         if self.closed:
             return None
         self._fire(now)
+        self._read_ahead(now)
         if (
             prefer is not None
             and prefer.queue
@@ -265,6 +267,17 @@ class Frontier:
                     item.queued_at = now
                     host.queue.appendleft(item)
                     self._wake(host, now)
+
+    def _read_ahead(self, now: float) -> None:
+        """Read one target beyond need: the queues fill toward the lookahead at
+        the pace checks start, so hosts further down the input (a dead one, a
+        slow one) are met early, not only once the hosts before them run dry."""
+        if self._source is not None and self.buffered < self._rules.lookahead:
+            target = next(self._source, None)
+            if target is None:
+                self._source = None
+            else:
+                self._enqueue(Job(target, self._host(self._host_of(target), now)), now)
 
     def _pull(self, now: float) -> bool:
         """Read the input until a host can send, the lookahead is full, or it ends."""

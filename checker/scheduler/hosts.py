@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 INITIAL_WINDOW = 2
 RELAX_EVERY = 4
 RATE_MARGIN = 1.25  # keep this much under the rate the host admitted
-MIN_RATE_GAP = 0.1
-BURST_GROWTH = 1.1  # the gap after a burst refused before anything was admitted
+MIN_RATE_GAP = 0.1  # the gap after a burst refused before anything was admitted
+BURST_GROWTH = 1.1  # a refusal although the gap kept was already longer than measured
+TRIP_MARGIN = 1.05  # how close to the gap the host last refused the gap may relax
 SERVER_ERROR_STEP = 0.2
 SERVER_ERROR_CAP = 10.0
 _RECENT = 64  # start times of requests answered normally: the admitted rate
@@ -207,7 +208,7 @@ class Host:
         if self.since_step >= RELAX_EVERY:
             self.since_step = 0
             self.window = min(self.cap, self.window + 1)
-            relaxed = max(self.interval * 0.8, self.trip_gap * RATE_MARGIN)
+            relaxed = max(self.interval * 0.8, self.trip_gap * TRIP_MARGIN)
             self.interval = relaxed if relaxed >= _FORGET_BELOW else 0.0
 
     def _rate_limited(self, started: float, now: float, wait: float | None) -> None:
