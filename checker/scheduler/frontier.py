@@ -240,11 +240,18 @@ class Frontier:
             heapq.heappush(self._timers, (at, next(self._seq), host))
         # else a request in flight must end first, and finish() wakes the host
 
-    def _wake(self, host: Host, now: float) -> None:
+    def _wake(self, host: Host, now: float, front: bool = False) -> None:
+        """Put ``host`` in the round-robin if it can send, else park it. ``front``:
+        its wait is what kept it out (a gap, a Retry-After, a retry's backoff), so
+        it does not queue behind every other ready host as well; a paced host,
+        such as a rate-limited one that is the run's longest, keeps its pace."""
         if host.queue and not host.queued:
             if host.can_send(now):
                 host.queued = True
-                self._ready.append(host)
+                if front:
+                    self._ready.appendleft(host)
+                else:
+                    self._ready.append(host)
             else:
                 self._park(host, now)
 
@@ -257,7 +264,7 @@ class Frontier:
             _, _, item = heapq.heappop(timers)
             if isinstance(item, Host):
                 item.timer_at = float("inf")
-                self._wake(item, now)
+                self._wake(item, now, front=True)
             else:  # a retry come due: first in its host's queue
                 host = item.host
                 host.retrying -= 1
@@ -266,7 +273,7 @@ class Frontier:
                 else:
                     item.queued_at = now
                     host.queue.appendleft(item)
-                    self._wake(host, now)
+                    self._wake(host, now, front=True)
 
     def _read_ahead(self, now: float) -> None:
         """Read one target beyond need: the queues fill toward the lookahead at
