@@ -32,6 +32,8 @@ from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.scheduler.hosts import Cause, Host
 
 _SWEEP_MIN = 1024
+_EAGER_AFTER = 1024  # takes before reading ahead four at a time
+_SHARE = 8
 
 
 @dataclass(slots=True, frozen=True)
@@ -95,6 +97,7 @@ class Frontier:
         self._sweep_at = _SWEEP_MIN
         self.buffered = 0  # jobs queued, retries waiting included
         self.inflight = 0
+        self._takes = 0
         self.producers = 0  # open add() callers: the run is not over while > 0
         self.closed = False
 
@@ -146,10 +149,11 @@ class Frontier:
         """The next job to attempt, or a result to report without one, or None.
 
         ``prefer``: the host whose request just ended in this slot. If it can
-        send again, the slot stays with it: a host keeps its window full (it
-        never gets more than its window, so this is still fair), and the
-        busiest host, the run's critical path, is not made to queue behind
-        every other ready host for each of its requests.
+        send again, the slot mostly stays with it: a busy host keeps its window
+        full (never more), so the busiest host, the run's critical path, does
+        not queue behind every other ready host for each request. Every
+        ``_SHARE``-th freed slot goes to the round-robin instead, so hosts met
+        later (a black hole far down the input) are not starved meanwhile.
         """
         if self.closed:
             return None
@@ -157,6 +161,7 @@ class Frontier:
         self._read_ahead(now)
         if (
             prefer is not None
+            and self._takes % _SHARE
             and prefer.queue
             and prefer.dead is None
             and prefer.can_send(now)
@@ -276,10 +281,14 @@ class Frontier:
                     self._wake(host, now, front=True)
 
     def _read_ahead(self, now: float) -> None:
-        """Read one target beyond need: the queues fill toward the lookahead at
-        the pace checks start, so hosts further down the input (a dead one, a
-        slow one) are met early, not only once the hosts before them run dry."""
-        if self._source is not None and self.buffered < self._rules.lookahead:
+        """Read beyond need: the queues fill toward the lookahead as checks
+        start, so hosts further down the input (a dead one, a slow one) are met
+        early, not only once the hosts before them run dry. One target a start
+        at first (the first results come before much is read), then four."""
+        self._takes += 1
+        ahead = 1 if self._takes < _EAGER_AFTER else 4
+        while ahead and self._source is not None and self.buffered < self._rules.lookahead:
+            ahead -= 1
             target = next(self._source, None)
             if target is None:
                 self._source = None
