@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.scheduler import Attempted, Cause, Frontier, Rules
 from checker.scheduler.frontier import Job
+from checker.scheduler.hosts import Host
 
 KINDS = ("fast", "slow", "limited", "flaky", "dead", "silent")
 
@@ -259,3 +260,36 @@ def test_forgotten_hosts_keep_memory_bounded(monkeypatch: pytest.MonkeyPatch) ->
         assert len(frontier._hosts) <= 2 * 8 + 4
     assert done == 500
     assert frontier.finished
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(
+    cap=st.integers(1, 10),
+    floor=st.sampled_from([0.0, 0.25]),
+    answers=st.lists(
+        st.tuples(
+            st.sampled_from(list(Cause)),
+            st.floats(0, 5),  # how long the request took
+            st.one_of(st.none(), st.floats(0, 1e308), st.just(float("inf"))),  # Retry-After
+            st.integers(1, 12),  # requests the attempt sent
+        ),
+        max_size=60,
+    ),
+)
+def test_a_host_stays_sane_whatever_it_answers(
+    cap: int, floor: float, answers: list[tuple[Cause, float, float | None, int]]
+) -> None:
+    """Hostile answers (any cause, any Retry-After, huge hop counts) never push a
+    host outside its configured window, below its interval, or to a gap past
+    the caps; the frontier caps a Retry-After by --max-retry-wait first."""
+    host = Host("h", cap, floor, None, max_gap=60.0)
+    now = 0.0
+    for cause, took, wait, requests in answers:
+        host.started(now)
+        now += took
+        capped = None if wait is None else min(wait, 60.0)
+        host.ended(cause, now - took, now, capped, True, requests)
+        assert 1 <= host.window <= cap
+        assert floor <= host.gap <= max(floor, 60.0) + 10.0  # learnt gap + 5xx penalty caps
+        assert host.blocked_until <= now + (60.0 + 10.0) * 11  # finite: never for ever
+        assert host.inflight == 0

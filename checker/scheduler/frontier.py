@@ -332,7 +332,8 @@ class Frontier:
                 cap, floor = self._rules.limits(name)
                 if self._rules.stats is not None:
                     stats = self._rules.stats.setdefault(name, HostStats())
-            host = self._hosts[name] = Host(name, cap, floor, stats)
+            host = Host(name, cap, floor, stats, self._rules.max_retry_wait)
+            self._hosts[name] = host
         return host
 
     def _bury(self, host: Host) -> None:

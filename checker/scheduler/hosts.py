@@ -72,6 +72,7 @@ class Host:
         "inflight",
         "interval",
         "last_start",
+        "max_gap",
         "name",
         "penalty",
         "penalty_at",
@@ -87,8 +88,16 @@ class Host:
         "window",
     )
 
-    def __init__(self, name: str | None, cap: int, floor: float, stats: HostStats | None) -> None:
+    def __init__(
+        self,
+        name: str | None,
+        cap: int,
+        floor: float,
+        stats: HostStats | None,
+        max_gap: float = 60.0,
+    ) -> None:
         self.name = name
+        self.max_gap = max_gap  # --max-retry-wait: no learnt gap goes past it
         self.queue: deque[Job] = deque()
         self.queued = False  # in the frontier's round-robin of ready hosts
         self.timer_at = float("inf")  # a wake-up is set for then
@@ -229,6 +238,6 @@ class Host:
         # gap kept was already longer, the refusal came from a burst within an
         # attempt (redirect hops, HEAD then GET): lengthen the gap only a little.
         measured = RATE_MARGIN * window_s / admitted if admitted else MIN_RATE_GAP
-        self.interval = max(measured, BURST_GROWTH * self.interval)
+        self.interval = min(self.max_gap, max(measured, BURST_GROWTH * self.interval))
         if self.stats is not None:
             self.stats.rate_limit_steps += 1
