@@ -11,8 +11,9 @@ cause (docs/SCHEDULING.md has the whole picture):
   started before the previous step are the same burst: one step in all.
 * **server error** (5xx without ``Retry-After``): raise the gap additively,
   ``SERVER_ERROR_STEP`` per burst, up to ``SERVER_ERROR_CAP`` (lychee adds
-  200 ms per 5xx up to 10 s); each normal answer takes one step off again.
-  The URL itself is retried after its backoff.
+  200 ms per 5xx up to 10 s) while the errors come in a row; a normal
+  answer ends the run and the step. The URL itself is retried after its
+  backoff.
 * **normal answer**: recover. Before any rate limit the window grows by one
   per answer, and by one a second, from ``INITIAL_WINDOW`` (a slow start, so
   a strict host is not met with ten requests at once); after one, every
@@ -207,9 +208,9 @@ class Host:
     def _answered(self, started: float, requests: int) -> None:
         self.fails = 0
         self.recent.extend([started] * min(requests, _RECENT))
-        if self.penalty:  # as it came: one step per answer (a cold cache 503s once a path)
-            less = self.penalty - SERVER_ERROR_STEP
-            self.penalty = less if less >= _FORGET_BELOW else 0.0
+        # An answer ends a run of server errors: a host that 503s once per path
+        # (a cold cache) must not be paced for it, whatever its size.
+        self.penalty = 0.0
         if self.step_at is None:  # slow start
             self.window = min(self.cap, self.window + 1)
             return
