@@ -93,8 +93,8 @@ async def test_stopping_early_stops_the_checks(aiohttp_raw_server: Any) -> None:
         async with contextlib.aclosing(check(urls, settings=Settings(retries=0))) as results:
             async for result in results:
                 assert result.url == urls[0]
-                # A new host starts at 2 requests in flight and widens by one a
-                # second (docs/SCHEDULING.md): wait until all 3 slow ones are in.
+                # A new host starts at 2 requests in flight, doubled every second
+                # (docs/SCHEDULING.md): wait until all 3 slow ones are in.
                 for _ in range(500):
                     if arrived == 3:
                         break

@@ -142,7 +142,7 @@ async def test_a_black_hole_costs_k_timeouts_not_one_per_url() -> None:
         (Outcome.ERROR, ErrorKind.TIMEOUT)
     }
     not_tried = [r for r in results if r.attempts == 0]
-    assert len(not_tried) >= 4  # the slow start widens by one a second, retries go first
+    assert len(not_tried) >= 4  # the slow start doubles each second, retries go first
     assert connections <= 10
     assert stats["127.0.0.1"].not_tried == len(not_tried)
 

@@ -15,7 +15,7 @@ cause (docs/SCHEDULING.md has the whole picture):
   answer ends the run and the step. The URL itself is retried after its
   backoff.
 * **normal answer**: recover. Before any rate limit the window grows by one
-  per answer, and by one a second, from ``INITIAL_WINDOW`` (a slow start, so
+  per answer, and doubles every second, from ``INITIAL_WINDOW`` (a slow start, so
   a strict host is not met with ten requests at once); after one, every
   ``RELAX_EVERY`` answers widen the window by one and shorten the gap by a
   fifth, but not below the gap at which the host last refused (plus a margin).
@@ -131,10 +131,11 @@ class Host:
 
     def limit(self, now: float) -> int:
         """The requests that may be in flight now. In the slow start the window
-        also widens by one a second, so that slow first answers (or ones that
-        never come) do not hold the host's other URLs back for long."""
+        also doubles every second since the host's first request, so that slow
+        first answers (or ones that never come) do not hold its other URLs back
+        for long: 2, 4, 8, 16 … up to the cap."""
         if self.step_at is None and self.window < self.cap and now > self.first_start:
-            return min(self.cap, self.window + int(now - self.first_start))
+            return min(self.cap, self.window << min(30, int(now - self.first_start)))
         return self.window
 
     def can_send(self, now: float) -> bool:
@@ -146,7 +147,8 @@ class Host:
         if self.inflight < self.limit(now):
             return at
         if self.step_at is None and self.window < self.cap and self.inflight < self.cap:
-            return max(at, self.first_start + (self.inflight - self.window + 1))
+            doublings = (self.inflight // self.window).bit_length()  # window << d > inflight
+            return max(at, self.first_start + doublings)
         return None  # a request in flight must end first
 
     @property
@@ -161,7 +163,6 @@ class Host:
         )
 
     def started(self, now: float) -> None:
-        self.window = max(self.window, self.inflight + 1)  # keep what time widened
         self.inflight += 1
         self.last_start = now
         self.first_start = min(self.first_start, now)
@@ -229,10 +230,10 @@ class Host:
         self.blocked_until = max(self.blocked_until, now + (wait or 0.0))
         if self.step_at is not None and started < self.step_at:
             return  # the same burst: already stepped for it
+        self.window = max(1, self.limit(now) // 2)  # before step_at ends the slow start
         self.step_at = now
         self.since_step = 0
         self.trip_gap = max(self.floor, self.interval)
-        self.window = max(1, self.window // 2)
         # Admitted in the host's window before the refused request was sent.
         admitted = sum(1 for t in self.recent if started - window_s <= t < started)
         # The rate the host let through before refusing, less a margin. If the
