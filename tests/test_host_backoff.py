@@ -113,19 +113,21 @@ async def test_503_with_retry_after_is_a_rate_limit(start: Start) -> None:
 async def test_5xx_without_retry_after_adds_to_the_gap_and_success_relaxes_it(
     start: Start,
 ) -> None:
-    """A server error is not a rate limit: +0.2 s per error in a row, none once it answers."""
-    a = await start(_throttle_first(2, status=503))
+    """A server error is not a rate limit. The first 5xx of a URL paces nothing
+    (its retry may fix it: a cold cache); each retry that fails again adds 0.2 s
+    to the host's gap, and the first normal answer ends it."""
+    a = await start(_throttle_first(3, status=503))
     results, stats = await run_with_stats(
-        [a.url("/0"), a.url("/later")], method="get", retries=2, per_host=1
+        [a.url("/0"), a.url("/later")], method="get", retries=3, per_host=1
     )
     assert all(r.outcome is Outcome.OK for r in results)
     gaps = a.gaps()
-    assert gaps[0] >= 0.2 - SLACK
-    assert gaps[1] >= 0.4 - SLACK
+    assert gaps[1] >= 0.2 - SLACK
+    assert gaps[2] >= 0.4 - SLACK
     host = stats["127.0.0.1"]
-    assert (host.server_errors, host.throttled, host.rate_limit_steps) == (2, 0, 0)
+    assert (host.server_errors, host.throttled, host.rate_limit_steps) == (3, 0, 0)
     assert host.max_interval_s == pytest.approx(0.4)
-    assert host.interval_s == 0  # 0.2 → 0.4 → 0 at the first normal answer
+    assert host.interval_s == 0  # ended by the first normal answer
 
 
 async def test_a_long_retry_after_is_capped_for_the_host_too(start: Start) -> None:

@@ -190,7 +190,10 @@ class Frontier:
             reply = Attempted(reply)
         silent = reply.cause is Cause.SILENT
         wait = None if reply.wait is None else min(reply.wait, self._rules.max_retry_wait)
-        host.ended(reply.cause, job.started, now, wait, silent and not job.silent, reply.requests)
+        first_silence = silent and not job.silent
+        host.ended(
+            reply.cause, job.started, now, wait, first_silence, reply.requests, job.tries > 1
+        )
         job.silent = job.silent or silent
         if host.dead is None and self._rules.dead_after and host.fails >= self._rules.dead_after:
             error = reply.result.error

@@ -9,8 +9,8 @@ cause (docs/SCHEDULING.md has the whole picture):
   wait it asked for (not a floor to double past), halve its window and set
   its gap from the rate it really admitted. Refusals of requests that had
   started before the previous step are the same burst: one step in all.
-* **server error** (5xx without ``Retry-After``): raise the gap additively,
-  ``SERVER_ERROR_STEP`` per burst, up to ``SERVER_ERROR_CAP`` (lychee adds
+* **server error** (5xx without ``Retry-After``) on a retry: raise the gap
+  additively, ``SERVER_ERROR_STEP`` per burst, up to ``SERVER_ERROR_CAP`` (lychee adds
   200 ms per 5xx up to 10 s) while the errors come in a row; a normal
   answer ends the run and the step. The URL itself is retried after its
   backoff.
@@ -177,9 +177,11 @@ class Host:
         wait: float | None,
         first_silence: bool,
         requests: int = 1,
+        retried: bool = False,
     ) -> None:
         """Learn from one attempt's answer. ``wait``: the Retry-After asked, in
-        seconds; ``requests``: how many the attempt sent (HEAD + GET, hops)."""
+        seconds; ``requests``: how many the attempt sent (HEAD + GET, hops);
+        ``retried``: the URL had failed before."""
         self.inflight -= 1
         if requests > 1 and self.gap:  # the gap is per request: charge the extra ones
             self.blocked_until = max(self.blocked_until, now + self.gap * (requests - 1))
@@ -190,7 +192,9 @@ class Host:
                 self._rate_limited(started, now, wait)
             case Cause.SERVER_ERROR:
                 self.fails = 0
-                if started >= self.penalty_at:  # one step per burst
+                # Only when a retry fails again: a 5xx that the retry fixes (a
+                # cold cache, a deploy) says nothing about the host's load.
+                if retried and started >= self.penalty_at:  # one step per burst
                     self.penalty = min(SERVER_ERROR_CAP, self.penalty + SERVER_ERROR_STEP)
                     self.penalty_at = now
                 if self.stats is not None:
