@@ -70,6 +70,7 @@ class Host:
         "fails",
         "first_start",
         "floor",
+        "gap",
         "inflight",
         "interval",
         "last_start",
@@ -109,6 +110,7 @@ class Host:
         self.floor = floor  # the configured request_interval
         self.interval = 0.0  # learnt from rate limits
         self.penalty = 0.0  # added by server errors
+        self.gap = floor  # max(floor, interval) + penalty, kept up to date by _regap()
         self.penalty_at = float("-inf")
         self.last_start = float("-inf")
         self.first_start = float("inf")
@@ -121,9 +123,8 @@ class Host:
         self.dead: Failure | None = None
         self.stats = stats
 
-    @property
-    def gap(self) -> float:
-        return max(self.floor, self.interval) + self.penalty
+    def _regap(self) -> None:
+        self.gap = max(self.floor, self.interval) + self.penalty
 
     def ready_at(self) -> float:
         """When the next request may start, window permitting."""
@@ -139,7 +140,12 @@ class Host:
         return self.window
 
     def can_send(self, now: float) -> bool:
-        return self.inflight < self.limit(now) and self.ready_at() <= now
+        inflight = self.inflight
+        if inflight >= self.window and (
+            self.step_at is not None or inflight >= self.cap or inflight >= self.limit(now)
+        ):
+            return False
+        return self.last_start + self.gap <= now and self.blocked_until <= now
 
     def next_send(self, now: float) -> float | None:
         """When :meth:`can_send` turns true with no request ending first, if it will."""
@@ -197,6 +203,7 @@ class Host:
                 if retried and started >= self.penalty_at:  # one step per burst
                     self.penalty = min(SERVER_ERROR_CAP, self.penalty + SERVER_ERROR_STEP)
                     self.penalty_at = now
+                    self._regap()
                 if self.stats is not None:
                     self.stats.server_errors += 1
             case Cause.UNREACHABLE:
@@ -213,9 +220,9 @@ class Host:
     def _answered(self, started: float, requests: int) -> None:
         self.fails = 0
         self.recent.extend([started] * min(requests, _RECENT))
-        # An answer ends a run of server errors: a host that 503s once per path
-        # (a cold cache) must not be paced for it, whatever its size.
-        self.penalty = 0.0
+        if self.penalty:  # an answer ends a run of server errors
+            self.penalty = 0.0
+            self._regap()
         if self.step_at is None:  # slow start
             self.window = min(self.cap, self.window + 1)
             return
@@ -225,6 +232,7 @@ class Host:
             self.window = min(self.cap, self.window + 1)
             relaxed = max(self.interval * 0.8, self.trip_gap * TRIP_MARGIN)
             self.interval = relaxed if relaxed >= _FORGET_BELOW else 0.0
+            self._regap()
 
     def _rate_limited(self, started: float, now: float, wait: float | None) -> None:
         self.fails = 0
@@ -245,5 +253,6 @@ class Host:
         # attempt (redirect hops, HEAD then GET): lengthen the gap only a little.
         measured = RATE_MARGIN * window_s / admitted if admitted else MIN_RATE_GAP
         self.interval = min(self.max_gap, max(measured, BURST_GROWTH * self.interval))
+        self._regap()
         if self.stats is not None:
             self.stats.rate_limit_steps += 1
