@@ -1,8 +1,9 @@
-"""first-completed: each round of finished checks is reported together.
+"""first-completed: results in the order checks finish.
 
-Once a sliding window on ``asyncio.wait(FIRST_COMPLETED)``; the scheduler now
-keeps the window, and this strategy hands out everything that has finished
-since the consumer last asked, in the order it finished, as soon as any has.
+Once a sliding window on ``asyncio.wait(FIRST_COMPLETED)``. The scheduler
+(checker/scheduler/) now keeps the window of checks in flight, host by host,
+so this strategy streams its results like as-completed; the name stays for
+the command lines and configuration files that use it.
 """
 
 from __future__ import annotations
