@@ -45,7 +45,11 @@ class SchemaName(StrEnum):
 
 
 class Method(StrEnum):
+    """``auto``: HEAD first, learning per host when to send GET first or believe
+    HEAD; ``auto-strict``: the same, but every failing HEAD is confirmed by GET."""
+
     AUTO = "auto"
+    AUTO_STRICT = "auto-strict"
     HEAD = "head"
     GET = "get"
 

@@ -1,5 +1,5 @@
-"""Targets → strategy → check (gate, then probe) → results: one run over one
-shared session.
+"""Targets → strategy → scheduler → check (gate, then one attempt of the
+probe) → results: one run over one shared session.
 
 :class:`Check` is the one containment: whatever a check raises, other than
 cancellation, becomes that URL's ``internal`` result and the run goes on.
@@ -23,9 +23,15 @@ from checker.https_upgrade import ProbeLike, RequireHttps
 from checker.models import Outcome, Result, Summary, Target
 from checker.probe import Probe
 from checker.redact import Masker, forms, redact
+from checker.scheduler import Attempted, Rules, Schedule
+from checker.scheduler.hostkey import host_of
 from checker.session import open_session
 from checker.settings import Settings
 from checker.targets import TargetIndex
+
+# Targets read ahead of the checks, so that hosts further down the input can
+# run while the first ones wait (docs/SCHEDULING.md: why this bound suffices).
+LOOKAHEAD = 8192
 
 
 class Check:
@@ -40,12 +46,17 @@ class Check:
         self._debug = settings.debug
         self._secrets = forms(settings.secrets)
 
-    async def __call__(self, target: Target) -> Result:
+    def limits(self, host: str) -> tuple[int, float]:
+        return self._probe.limits(host)
+
+    async def __call__(self, target: Target, tries: int = 1) -> Result | Attempted:
+        """Attempt number ``tries`` at ``target``: a final :class:`Result`, or
+        an :class:`Attempted` the scheduler may retry."""
         try:
             admitted = await self._gate(target)
             if isinstance(admitted, Result):
                 return admitted
-            return await self._probe(target, admitted)
+            return await self._probe(target, admitted, tries)
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
                 self._print_traceback(target, exc)
@@ -71,7 +82,7 @@ def check_for(
     if settings.suggest:
         from checker.wayback import Suggest, Wayback
 
-        probe = Suggest(probe, Wayback(session, settings))
+        probe = Suggest(probe, Wayback(session, settings), settings.retries)
     return Check(Gate(settings, ignore), probe, settings)
 
 
@@ -100,9 +111,18 @@ class Run:
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
             check = check_for(session, settings, self._ignore, self.host_stats)
+            rules = Rules(
+                retries=settings.retries,
+                max_retry_wait=settings.max_retry_wait,
+                retry_wait=settings.retry_wait,
+                dead_after=settings.dead_host_after,
+                lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
+                limits=check.limits,
+                stats=self.host_stats,
+            )
             # One worker per target at most: -c 1000000 for one URL is one worker.
             workers = max(1, min(settings.concurrency, len(self._targets)))
-            stream = strategy(iter(self._targets), check, workers)
+            stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
             try:
                 async for result in stream:
                     self._count(redact(result, self._secrets))

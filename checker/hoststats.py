@@ -33,11 +33,17 @@ class HostStats:
     timed: int = 0
     total_ms: float = 0.0
     max_ms: float = 0.0
-    # Written by the host limiter (hostlimit.py) while the run goes.
+    # Written by the scheduler (checker/scheduler/hosts.py) while the run goes.
     requests: int = 0  # attempts, retries included
-    throttled: int = 0  # 429 and 503 answers
+    throttled: int = 0  # rate limits: 429, and 503 with Retry-After
+    rate_limit_steps: int = 0  # bursts of them, each one slowing the host once
+    server_errors: int = 0  # 5xx without Retry-After
+    not_tried: int = 0  # URLs reported without an attempt: the host was unreachable
+    concurrency: int = 0  # the requests in flight now allowed (learnt from rate limits)
+    # "head", "get-first" (HEAD answers wrong) or "trusted" (HEAD failures believed)
+    head: str = "head"
     time_s: float = 0.0  # summed duration of the attempts
-    waited_s: float = 0.0  # spent waiting for the host's gap, before any clock started
+    waited_s: float = 0.0  # its URLs spent queued, for the host to be ready or a slot
     interval_s: float = 0.0  # the gap now kept between request starts
     max_interval_s: float = 0.0
 
@@ -94,6 +100,11 @@ class HostStats:
             "excluded": self.excluded,
             "cancelled": self.cancelled,
             "throttled": self.throttled,
+            "rate_limit_steps": self.rate_limit_steps,
+            "server_errors": self.server_errors,
+            "not_tried": self.not_tried,
+            "concurrency": self.concurrency,
+            "head": self.head,
             "time_s": round(self.time_s, 3),
             "waited_s": round(self.waited_s, 3),
             "interval_s": round(self.interval_s, 3),

@@ -16,13 +16,24 @@ from typing import Protocol
 from yarl import URL
 
 from checker.models import Failure, Outcome, Result, Target
+from checker.scheduler import Attempted
 from checker.urls import parse
 
 PREFIX = "also answers over https: use "
 
 
 class ProbeLike(Protocol):
-    async def __call__(self, target: Target, parsed: URL | None = None) -> Result: ...
+    """The probe's shape (probe.py), which the wrappers here and in wayback.py keep."""
+
+    def limits(self, host: str) -> tuple[int, float]: ...
+
+    async def __call__(
+        self, target: Target, parsed: URL | None = None, tries: int = 1
+    ) -> Result | Attempted: ...
+
+
+def result_of(answer: Result | Attempted) -> Result:
+    return answer.result if isinstance(answer, Attempted) else answer
 
 
 class RequireHttps:
@@ -31,15 +42,21 @@ class RequireHttps:
     def __init__(self, probe: ProbeLike) -> None:
         self._probe = probe
 
-    async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
-        result = await self._probe(target, parsed)
-        if result.outcome is not Outcome.OK:
-            return result
+    def limits(self, host: str) -> tuple[int, float]:
+        return self._probe.limits(host)
+
+    async def __call__(
+        self, target: Target, parsed: URL | None = None, tries: int = 1
+    ) -> Result | Attempted:
+        answer = await self._probe(target, parsed, tries)
+        result = result_of(answer)
+        if result.outcome is not Outcome.OK:  # an ok answer is final: never retried
+            return answer
         url = parsed if parsed is not None else parse(target.url)
         if isinstance(url, Failure) or url.scheme != "http":
-            return result
+            return answer
         secure = url.with_scheme("https")
-        answer = await self._probe(Target(target.index, str(secure), ()), secure)
-        if answer.outcome is Outcome.OK:
+        twin = await self._probe(Target(target.index, str(secure), ()), secure)
+        if result_of(twin).outcome is Outcome.OK:
             result.reason = PREFIX + str(secure)
-        return result
+        return answer

@@ -1,5 +1,6 @@
 """Probe: request one target that the gate (gate.py) let through, and return
-its one :class:`Result`. HTTP only: attempts, redirects, retries.
+the result of one attempt. HTTP only: HEAD/GET, redirects; the scheduler
+(checker/scheduler/) owns retries, waits and per-host state.
 
 What aiohttp and yarl raise is mapped to a result around the request
 (errors.py); anything else is a bug and propagates to the one containment
@@ -10,7 +11,8 @@ The HTTP rules, next to the code that keeps them:
 
 * HEAD first (``--method auto``); when HEAD's final status is not accepted,
   confirm with GET, because many servers answer HEAD wrongly. Not after a
-  429 or 503: that answer goes through the retry and backoff path.
+  429 or 503: that answer goes through the retry and backoff path. What
+  each host's HEAD is worth is learnt as the run goes (headlearn.py).
 * Never download or decode a body, nor wait for one once the status is
   known: a body already in keeps the connection alive, one still arriving
   is dropped with its connection (see ``_drain``).
@@ -27,7 +29,8 @@ The HTTP rules, next to the code that keeps them:
 * A chain's leading 301/308 hops are recorded as ``moved_to`` (for --fix).
 * Per-host policy (hostpolicy.py) is chosen by the host of the URL as
   listed; the whole redirect chain of an attempt runs under it.
-* Retry what another try may fix; see retry.py.
+* One attempt per call: the scheduler retries what another try may fix
+  (retry.py) after its wait, and paces each host (checker/scheduler/).
 """
 
 from __future__ import annotations
@@ -47,16 +50,25 @@ from checker.choices import Method
 from checker.deadlines import Deadlines, Task
 from checker.errors import MAPPED, classify
 from checker.github import GitHub
-from checker.hostlimit import HostLimiter
+from checker.headlearn import HeadHabits
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.proxy import Proxies
+from checker.scheduler import Attempted, Cause
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 THROTTLE_STATUSES = retry.RETRY_AFTER_STATUSES
+# Connect-class failures count toward giving a host up (scheduler/hosts.py);
+# a timeout counts once per URL (it may be a black hole or a slow answer).
+_FAILURE_CAUSES = {
+    ErrorKind.DNS: Cause.UNREACHABLE,
+    ErrorKind.CONNECT: Cause.UNREACHABLE,
+    ErrorKind.TLS: Cause.UNREACHABLE,
+    ErrorKind.TIMEOUT: Cause.SILENT,
+}
 
 
 @dataclass(slots=True)
@@ -69,8 +81,13 @@ class _Reply:
 
 
 class Probe:
-    """Callable that requests one target the gate let through; shared by every
-    worker of a run."""
+    """Callable that makes one attempt at a target the gate let through;
+    shared by every worker of a run.
+
+    The scheduler (checker/scheduler/) owns retries, waits and per-host
+    pacing: an attempt returns :class:`Attempted`, saying whether another try
+    may help and what the answer says about the host.
+    """
 
     def __init__(
         self,
@@ -81,20 +98,27 @@ class Probe:
         self._session = session
         self._settings = settings
         self._policies = PolicyTable(settings)
-        self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
+        self._habits = HeadHabits(host_stats)
         self._deadlines = Deadlines()
         self._proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
         self._auth = Credentials(settings.basic_auth) if settings.basic_auth else None
         token = settings.github_token
         self._github = GitHub(token.get_secret_value(), settings.github_api_url) if token else None
 
-    async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
-        """Check ``target``, whose URL the gate has parsed into ``parsed``.
+    def limits(self, host: str) -> tuple[int, float]:
+        """``host``'s configured concurrency and request interval, for the scheduler."""
+        policy = self._policies.for_host(host)
+        return policy.concurrency, policy.interval
+
+    async def __call__(
+        self, target: Target, parsed: URL | None = None, tries: int = 1
+    ) -> Result | Attempted:
+        """Attempt ``target`` (try number ``tries``), whose URL the gate has
+        parsed into ``parsed``.
 
         Without ``parsed`` (a test calling the probe alone) the URL is parsed
         here, and no exclusion rule is asked.
         """
-        settings = self._settings
         if parsed is None:
             checked = parse(target.url)
             if isinstance(checked, Failure):
@@ -102,31 +126,24 @@ class Probe:
             parsed = checked
         host = parsed.raw_host or ""
         policy = self._policies.for_host(host)
-        limiter = self._limiter
-        task = asyncio.current_task()  # looked up once: every attempt's deadline is on it
+        task = asyncio.current_task()  # looked up once: every request's deadline is on it
         assert task is not None
-        attempt = 0
-        while True:
-            attempt += 1
-            async with limiter.slot(host, policy.concurrency, policy.interval):
-                started = time.perf_counter()
-                reply = await self._attempt(parsed, policy, task)
-                took = time.perf_counter() - started
-                status = reply.status if isinstance(reply, _Reply) else None
-                header = reply.retry_after if isinstance(reply, _Reply) else None
-                limiter.observe(host, status, header, took)
-            failure = reply if isinstance(reply, Failure) else None
-            if attempt <= settings.retries and retry.should_retry(status, failure):
-                await asyncio.sleep(
-                    retry.wait_before_retry(
-                        attempt, status, header, settings.max_retry_wait, settings.retry_wait
-                    )
-                )
-                continue
-            result = self._result(target, reply, attempt, round(took * 1000, 1), policy)
-            if limiter.stats is not None:
-                limiter.stats[host].count(result.outcome)
-            return result
+        started = time.perf_counter()
+        reply, sent = await self._attempt(parsed, host, policy, task)
+        took = round((time.perf_counter() - started) * 1000, 1)
+        result = self._result(target, reply, tries, took, policy)
+        if isinstance(reply, Failure):
+            cause = _FAILURE_CAUSES.get(reply.kind, Cause.NONE)
+            return Attempted(result, cause, retry.should_retry(None, reply), requests=sent)
+        status = reply.status
+        wait = retry.retry_after(reply.retry_after) if status in THROTTLE_STATUSES else None
+        if status == 429 or wait is not None:  # a 503 with Retry-After is a rate limit
+            cause = Cause.RATE_LIMITED
+        elif status >= 500:
+            cause = Cause.SERVER_ERROR
+        else:
+            cause = Cause.ANSWERED
+        return Attempted(result, cause, retry.should_retry(status, None), wait, sent)
 
     def _result(
         self,
@@ -154,27 +171,41 @@ class Probe:
             moved_to=reply.moved_to,
         )
 
-    async def _attempt(self, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
+    async def _attempt(
+        self, url: URL, host: str, policy: Policy, task: Task
+    ) -> tuple[_Reply | Failure, int]:
+        """One attempt: the final reply, and how many requests it took (a host's
+        rate limit counts requests, redirect hops and HEAD + GET included)."""
         if self._github is not None and (api := self._github.route(url)) is not None:
             answer = await self._request("GET", api.url, policy, task, api.headers)
             if not (api.fallback and isinstance(answer, _Reply) and answer.status == 404):
                 # The link's result, not the API's: its URL stays the github.com one.
                 if isinstance(answer, _Reply):
-                    return _Reply(answer.status, str(url), [], answer.retry_after)
-                return answer
+                    return _Reply(answer.status, str(url), [], answer.retry_after), 1
+                return answer, 1
         method = policy.method
-        reply = await self._request("GET" if method is Method.GET else "HEAD", url, policy, task)
-        if (
-            method is Method.AUTO
-            and isinstance(reply, _Reply)
-            and reply.status not in policy.accept
-            # A HEAD refused with 429/503 is the host asking us to slow down, not a
-            # HEAD it gets wrong: it ends the attempt, so the limiter and the retry
-            # path honour it (Retry-After, backoff) instead of a GET right after.
-            and reply.status not in THROTTLE_STATUSES
-        ):
+        if method is Method.GET or (method is not Method.HEAD and self._habits.get_first(host)):
             reply = await self._request("GET", url, policy, task)
-        return reply
+            return reply, _requests(reply)
+        reply = await self._request("HEAD", url, policy, task)
+        sent = _requests(reply)
+        if method is Method.HEAD or not isinstance(reply, _Reply):
+            return reply, sent
+        head = reply.status
+        # A HEAD refused with 429/503 is the host asking us to slow down, not a
+        # HEAD it gets wrong: it ends the attempt, so the scheduler's backoff and
+        # retry honour it (Retry-After, backoff) instead of a GET right after.
+        if head in policy.accept or head in THROTTLE_STATUSES:
+            return reply, sent
+        habits = self._habits
+        if not habits.head_refused(host, head) and habits.believe(
+            host, method is Method.AUTO_STRICT
+        ):
+            return reply, sent
+        reply = await self._request("GET", url, policy, task)
+        if isinstance(reply, _Reply):
+            habits.confirmed(host, head, reply.status)
+        return reply, sent + _requests(reply)
 
     async def _request(
         self,
@@ -298,3 +329,7 @@ def _drain(resp: aiohttp.ClientResponse) -> None:
     """
     if not resp.content.is_eof():
         resp.close()
+
+
+def _requests(reply: _Reply | Failure) -> int:
+    return len(reply.redirects) + 1 if isinstance(reply, _Reply) else 1

@@ -48,7 +48,7 @@ def open_session(settings: Settings) -> aiohttp.ClientSession:
     connector = IdleCappedConnector(
         idle_cap=concurrency,
         limit=concurrency,
-        limit_per_host=0,  # per-host limits are ours: see hostlimit.py
+        limit_per_host=0,  # per-host limits are ours: see checker/scheduler/hosts.py
         ttl_dns_cache=DNS_CACHE_TTL,
         keepalive_timeout=KEEPALIVE_TIMEOUT,
         # aiohttp warns when this is set on a Python that no longer needs it.

@@ -19,9 +19,10 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from checker.https_upgrade import ProbeLike
+from checker.https_upgrade import ProbeLike, result_of
 from checker.models import ErrorKind, Outcome, Result, Target
 from checker.proxy import Proxies
+from checker.scheduler import Attempted
 from checker.settings import Settings
 
 DEFAULT_URL = "https://archive.org"
@@ -85,14 +86,23 @@ def _closest(data: Any) -> str | None:
 class Suggest:
     """Wraps the probe: a dead link's result gets the Wayback Machine's snapshot."""
 
-    def __init__(self, probe: ProbeLike, wayback: Wayback) -> None:
+    def __init__(self, probe: ProbeLike, wayback: Wayback, retries: int = 0) -> None:
         self._probe = probe
         self._wayback = wayback
+        self._retries = retries
 
-    async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
-        result = await self._probe(target, parsed)
+    def limits(self, host: str) -> tuple[int, float]:
+        return self._probe.limits(host)
+
+    async def __call__(
+        self, target: Target, parsed: URL | None = None, tries: int = 1
+    ) -> Result | Attempted:
+        answer = await self._probe(target, parsed, tries)
+        if isinstance(answer, Attempted) and answer.retryable and tries <= self._retries:
+            return answer  # the scheduler tries again: only a final answer is looked up
+        result = result_of(answer)
         if result.outcome in _DEAD and not (
             result.error is not None and result.error.kind is ErrorKind.INTERNAL
         ):
             result.suggestion = await self._wayback.suggest(target.url)
-        return result
+        return answer

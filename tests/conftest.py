@@ -24,7 +24,7 @@ import pytest
 from aiohttp import web
 
 from checker import retry
-from checker.models import Result, Target
+from checker.models import Result
 from checker.settings import Settings
 
 
@@ -197,17 +197,20 @@ def cli() -> Callable[..., CliResult]:
 
 
 async def probe_url(url: str, settings: Settings | None = None, **options: object) -> Result:
-    """Check one URL as a run does (gate, probe, containment) over the real
-    session; ``options`` are Settings fields.
+    """Check one URL as a run does (gate, probe, containment, and the scheduler,
+    which owns the retries) over the real session; ``options`` are Settings fields.
 
     Retries default to 0 here so that a test opts into them explicitly.
     """
-    from checker.engine import check_for
-    from checker.session import open_session
+    from checker.engine import Run
+    from checker.targets import TargetIndex
 
     settings = settings or Settings.model_validate({"retries": 0, **options})
-    async with open_session(settings) as session:
-        return await check_for(session, settings)(Target(0, url, ()))
+    with TargetIndex() as index:
+        index.add([(url, "<arg>", 1, None)])
+        results = [result async for result in Run(settings, index).results()]
+    assert len(results) == 1
+    return results[0]
 
 
 RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]

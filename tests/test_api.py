@@ -74,10 +74,13 @@ async def test_stopping_early_stops_the_checks(aiohttp_raw_server: Any) -> None:
     abandoned = 0
     release = asyncio.Event()
 
+    arrived = 0
+
     async def slow(request: web.BaseRequest) -> web.StreamResponse:
-        nonlocal abandoned
+        nonlocal abandoned, arrived
         if request.path == "/fast":
             return web.Response()
+        arrived += 1
         try:
             await asyncio.wait_for(release.wait(), 10)
         except asyncio.CancelledError:
@@ -91,6 +94,12 @@ async def test_stopping_early_stops_the_checks(aiohttp_raw_server: Any) -> None:
         async with contextlib.aclosing(check(urls, settings=Settings(retries=0))) as results:
             async for result in results:
                 assert result.url == urls[0]
+                # A new host starts at 2 requests in flight, doubled every second
+                # (docs/SCHEDULING.md): wait until all 3 slow ones are in.
+                for _ in range(500):
+                    if arrived == 3:
+                        break
+                    await asyncio.sleep(0.01)
                 break
         assert not [t for t in asyncio.all_tasks() if _ours(t)], "checks left running"
         for _ in range(200):

@@ -194,9 +194,9 @@ def test_workers_are_never_more_than_targets(
     def spy(name: StrategyName) -> strategies.Strategy:
         real = load(name)
 
-        def run(targets: Any, check: Check, concurrency: int) -> Any:
+        def run(targets: Any, check: Check, concurrency: int, *schedule: Any) -> Any:
             asked.append(concurrency)
-            return real(targets, check, concurrency)
+            return real(targets, check, concurrency, *schedule)
 
         return run
 

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from checker.models import ErrorKind, Outcome, Result, Target
 from checker.probe import Probe
+from checker.scheduler import Attempted
 from checker.settings import Settings
 from tests.conftest import probe_url
 
@@ -55,7 +56,8 @@ async def probe_trusting(ca: trustme.CA, url: str, **options: object) -> Result:
     context = ssl.create_default_context()
     ca.configure_trust(context)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context)) as session:
-        return await Probe(session, settings)(Target(0, url, ()))
+        attempt = await Probe(session, settings)(Target(0, url, ()))  # one attempt
+    return attempt.result if isinstance(attempt, Attempted) else attempt
 
 
 async def test_a_self_signed_certificate_is_a_tls_error_not_retried(

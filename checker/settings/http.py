@@ -41,7 +41,15 @@ class HttpSettings(BaseModel):
         default=60.0, description="Cap in seconds on any wait, even one a server asks for."
     )
     method: Annotated[Method, Cli(panel=HTTP)] = Field(
-        default=Method.AUTO, description="auto: HEAD, then GET when HEAD's status is not accepted."
+        default=Method.AUTO,
+        description="auto: HEAD, then GET when HEAD's status is not accepted; learns per host "
+        "to send GET first or to believe HEAD. auto-strict: never believes a failing HEAD.",
+    )
+    dead_host_after: Annotated[Count, Cli(panel=HTTP, metavar="N")] = Field(
+        default=3,
+        description="After this many connection failures in a row on a host (DNS, refused, "
+        "TLS, connect timeout; timeouts of distinct URLs), report its other URLs without "
+        "trying them. 0: never.",
     )
     max_redirects: Annotated[Count, Cli(panel=HTTP)] = Field(
         default=10, description="Redirect hops to follow."

@@ -1,40 +1,27 @@
-"""first-completed: a sliding window on ``asyncio.wait(FIRST_COMPLETED)``.
+"""first-completed: results in the order checks finish.
 
-At most ``concurrency`` checks are tasks at any time; each time ``wait``
-returns, the finished ones are reported and the window is refilled from the
-iterator. ``wait`` costs O(window) per call (it adds and removes a done
-callback on every pending task), which is why the window is the concurrency
-and never the input.
+Once a sliding window on ``asyncio.wait(FIRST_COMPLETED)``. The scheduler
+(checker/scheduler/) now keeps the window of checks in flight, host by host,
+so this strategy streams its results like as-completed; the name stays for
+the command lines and configuration files that use it.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, Iterator
 
 from checker.models import Result, Target
-from checker.strategies._cleanup import cancel_all
+from checker.scheduler import Schedule, stream
 from checker.strategies.interface import Check
 
 
 async def run(
-    targets: Iterator[Target], check: Check, concurrency: int
+    targets: Iterator[Target], check: Check, concurrency: int, schedule: Schedule | None = None
 ) -> AsyncGenerator[Result, None]:
-    pending: set[asyncio.Task[Result]] = set()
-
-    def refill() -> None:
-        while len(pending) < concurrency:
-            target = next(targets, None)
-            if target is None:
-                return
-            pending.add(asyncio.create_task(check(target)))
-
+    schedule = schedule or Schedule()
+    results = stream(targets, check, concurrency, schedule.rules, schedule.host_of)
     try:
-        refill()
-        while pending:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                yield task.result()
-            refill()
+        async for result in results:
+            yield result
     finally:
-        await cancel_all(pending)
+        await results.aclose()

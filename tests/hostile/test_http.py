@@ -15,6 +15,7 @@ import pytest
 from checker.api import check
 from checker.models import ErrorKind, Outcome, Result, Target
 from checker.probe import Probe
+from checker.scheduler import Attempted
 from checker.session import open_session
 from checker.settings import Settings
 from tests.conftest import probe_url
@@ -189,7 +190,8 @@ async def test_a_connection_that_misbehaves_is_never_reused(
     async with open_session(settings) as session:
         probe = Probe(session, settings)
         for n in range(4):
-            results.append(await probe(Target(n, f"{base}/{n}", ())))
+            attempt = await probe(Target(n, f"{base}/{n}", ()))  # one attempt
+            results.append(attempt.result if isinstance(attempt, Attempted) else attempt)
             await asyncio.sleep(0.2)
     assert [(r.outcome, r.status) for r in results] == [(Outcome.OK, 200)] * 4
 

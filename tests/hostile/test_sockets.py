@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from checker.api import check_sync
 from checker.models import Outcome, Target
 from checker.probe import Probe
+from checker.scheduler import Attempted
 from checker.session import IdleCappedConnector, open_session
 from checker.settings import Settings
 from tests.hostile.servers import Behaviour, Replay, response, serving
@@ -71,7 +72,9 @@ async def test_idle_sockets_are_capped_at_the_concurrency() -> None:
         async with open_session(settings) as session:
             probe = Probe(session, settings)
             for n, url in enumerate(urls):
-                assert (await probe(Target(n, url, ()))).outcome is Outcome.OK
+                attempt = await probe(Target(n, url, ()))  # one attempt
+                assert isinstance(attempt, Attempted)
+                assert attempt.result.outcome is Outcome.OK
             await asyncio.sleep(0.2)  # let the server see the closes
             connector = session.connector
             assert isinstance(connector, IdleCappedConnector)
