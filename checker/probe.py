@@ -15,7 +15,7 @@ The HTTP rules, next to the code that keeps them:
   each host's HEAD is worth is learnt as the run goes (headlearn.py).
 * Never download or decode a body, nor wait for one once the status is
   known: a body already in keeps the connection alive, one still arriving
-  is dropped with its connection (see ``_drain``).
+  is dropped with its connection (see ``replies.drain``).
 * Redirects are followed here, not by aiohttp, so that exactly
   ``--max-redirects`` hops are followed, the chain is recorded, and the
   user's headers (``-H``, ``--header-for`` and ``[hosts]`` ones alike) are
@@ -37,14 +37,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
 
 import aiohttp
 from aiohttp import CookieJar
 from multidict import CIMultiDict
 from yarl import URL
 
-from checker import retry
+from checker import replies, retry
 from checker.auth import Credentials
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
@@ -55,11 +54,11 @@ from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.proxy import Proxies
+from checker.replies import Reply
 from checker.scheduler import Attempted, Cause
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 THROTTLE_STATUSES = retry.RETRY_AFTER_STATUSES
 # Connect-class failures count toward giving a host up (scheduler/hosts.py);
 # a timeout counts once per URL (it may be a black hole or a slow answer).
@@ -71,23 +70,10 @@ _FAILURE_CAUSES = {
 }
 
 
-@dataclass(slots=True)
-class _Reply:
-    status: int
-    final_url: str
-    redirects: list[str] = field(default_factory=list)
-    retry_after: str | None = None
-    moved_to: str | None = None  # where the chain's leading 301/308 hops led
-
-
 class Probe:
-    """Callable that makes one attempt at a target the gate let through;
-    shared by every worker of a run.
-
-    The scheduler (checker/scheduler/) owns retries, waits and per-host
-    pacing: an attempt returns :class:`Attempted`, saying whether another try
-    may help and what the answer says about the host.
-    """
+    """One attempt at a target the gate let through, shared by every worker: an
+    :class:`Attempted` says whether another try may help and what the answer
+    says about the host (the scheduler owns retries, waits and pacing)."""
 
     def __init__(
         self,
@@ -148,7 +134,7 @@ class Probe:
     def _result(
         self,
         target: Target,
-        reply: _Reply | Failure,
+        reply: Reply | Failure,
         attempts: int,
         elapsed: float,
         policy: Policy,
@@ -173,23 +159,23 @@ class Probe:
 
     async def _attempt(
         self, url: URL, host: str, policy: Policy, task: Task
-    ) -> tuple[_Reply | Failure, int]:
+    ) -> tuple[Reply | Failure, int]:
         """One attempt: the final reply, and how many requests it took (a host's
         rate limit counts requests, redirect hops and HEAD + GET included)."""
         if self._github is not None and (api := self._github.route(url)) is not None:
             answer = await self._request("GET", api.url, policy, task, api.headers)
-            if not (api.fallback and isinstance(answer, _Reply) and answer.status == 404):
+            if not (api.fallback and isinstance(answer, Reply) and answer.status == 404):
                 # The link's result, not the API's: its URL stays the github.com one.
-                if isinstance(answer, _Reply):
-                    return _Reply(answer.status, str(url), [], answer.retry_after), 1
+                if isinstance(answer, Reply):
+                    return Reply(answer.status, str(url), [], answer.retry_after), 1
                 return answer, 1
         method = policy.method
         if method is Method.GET or (method is not Method.HEAD and self._habits.get_first(host)):
             reply = await self._request("GET", url, policy, task)
-            return reply, _requests(reply)
+            return reply, replies.requests_of(reply)
         reply = await self._request("HEAD", url, policy, task)
-        sent = _requests(reply)
-        if method is Method.HEAD or not isinstance(reply, _Reply):
+        sent = replies.requests_of(reply)
+        if method is Method.HEAD or not isinstance(reply, Reply):
             return reply, sent
         head = reply.status
         # A HEAD refused with 429/503 is the host asking us to slow down, not a
@@ -203,9 +189,9 @@ class Probe:
         ):
             return reply, sent
         reply = await self._request("GET", url, policy, task)
-        if isinstance(reply, _Reply):
+        if isinstance(reply, Reply):
             habits.confirmed(host, head, reply.status)
-        return reply, sent + _requests(reply)
+        return reply, sent + replies.requests_of(reply)
 
     async def _request(
         self,
@@ -214,7 +200,7 @@ class Probe:
         policy: Policy,
         task: Task,
         headers: CIMultiDict[str] | None = None,  # instead of the policy's (the GitHub API's)
-    ) -> _Reply | Failure:
+    ) -> Reply | Failure:
         timeout = policy.timeout
         deadlines = self._deadlines
         deadlines.start(task, timeout)
@@ -232,7 +218,7 @@ class Probe:
 
     async def _follow(
         self, method: str, url: URL, headers: CIMultiDict[str] | None
-    ) -> _Reply | Failure:
+    ) -> Reply | Failure:
         start = url
         max_redirects = self._settings.max_redirects
         redirects: list[str] = []
@@ -258,16 +244,18 @@ class Probe:
                 proxy_headers=proxy_headers,
             ) as resp:
                 status = resp.status
-                location = resp.headers.get("Location") if status in REDIRECT_STATUSES else None
+                location = (
+                    resp.headers.get("Location") if status in replies.REDIRECT_STATUSES else None
+                )
                 retry_after = resp.headers.get("Retry-After")
                 if location is not None and (set_cookie := resp.headers.getall("Set-Cookie", ())):
                     # unsafe: IP-address hosts get cookies too, as in a browser.
                     jar = jar or CookieJar(unsafe=True)
                     jar.update_cookies_from_headers(set_cookie, url)
-                _drain(resp)
+                replies.drain(resp)
             if location is None or not max_redirects:
                 # --max-redirects 0 follows none: the 3xx is the answer, judged by --accept.
-                return _Reply(status, str(url), redirects, retry_after, moved)
+                return Reply(status, str(url), redirects, retry_after, moved)
             here = url
             try:
                 url = url.join(URL(location))
@@ -290,7 +278,7 @@ class Probe:
                 headers = auth = None
             sent = headers if auth is None else auth.headers_for(url, headers)
             if jar is not None:
-                cookie = _cookie_header(jar, url)
+                cookie = replies.cookie_header(jar, url)
                 if cookie:
                     sent = CIMultiDict(headers or ())
                     if mine := sent.get("Cookie"):
@@ -310,26 +298,3 @@ class Probe:
                 moved = text
             if status == 303:
                 method = "GET" if method != "HEAD" else method
-
-
-def _cookie_header(jar: CookieJar, url: URL) -> str:
-    return "; ".join(
-        f"{name}={morsel.coded_value}" for name, morsel in jar.filter_cookies(url).items()
-    )
-
-
-def _drain(resp: aiohttp.ClientResponse) -> None:
-    """Pool the connection only when its reply has fully arrived.
-
-    The body is never waited for: once the status is known, a slow or endless
-    body must not turn the result into a timeout, nor hold a worker. A body
-    still on its way is dropped with its connection; one that is already in
-    (most small ones arrive with the headers) costs nothing and keeps the
-    connection for the next URL. It is never read, so never decoded.
-    """
-    if not resp.content.is_eof():
-        resp.close()
-
-
-def _requests(reply: _Reply | Failure) -> int:
-    return len(reply.redirects) + 1 if isinstance(reply, _Reply) else 1

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from checker import probe as probe_module
-from checker import strategies
+from checker import replies, strategies
 from checker.api import build_index, check_sync
 from checker.choices import StrategyName
 from checker.engine import Run
@@ -49,14 +48,14 @@ def _by_url(report: Report) -> dict[str, Result]:
 
 def _raise_inside_the_probe(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
     """Make the probe's body handling raise ``exc`` for every URL whose path has /bug."""
-    real = probe_module._drain
+    real = replies.drain
 
     def drain(resp: Any) -> None:
         if "/bug" in resp.url.path:
             raise exc
         real(resp)
 
-    monkeypatch.setattr(probe_module, "_drain", drain)
+    monkeypatch.setattr(replies, "drain", drain)
 
 
 @pytest.mark.parametrize("strategy", list(StrategyName))

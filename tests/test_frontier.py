@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.scheduler import Attempted, Cause, Frontier, Rules
-from checker.scheduler.frontier import Job
 from checker.scheduler.hosts import Host
+from checker.scheduler.records import Job
 
 KINDS = ("fast", "slow", "limited", "flaky", "dead", "silent")
 
@@ -244,7 +244,7 @@ def test_the_frontier_can_grow_during_the_run() -> None:
 
 def test_forgotten_hosts_keep_memory_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """500 distinct hosts, each idle after its URL: the table stays near the sweep size."""
-    from checker.scheduler import frontier as module
+    from checker.scheduler import hosttable as module
 
     monkeypatch.setattr(module, "_SWEEP_MIN", 8)
     frontier = Frontier(

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from checker.models import Target
 from checker.scheduler.driver import Attempt, stream
-from checker.scheduler.frontier import Attempted, Frontier, Rules
+from checker.scheduler.frontier import Frontier
 from checker.scheduler.hosts import Cause
+from checker.scheduler.records import Attempted, Rules
 
 __all__ = ["Attempt", "Attempted", "Cause", "Frontier", "Rules", "Schedule", "stream"]
 

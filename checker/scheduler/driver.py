@@ -17,8 +17,9 @@ from typing import Any, Protocol
 
 from checker.models import Result, Target
 from checker.scheduler._cleanup import cancel_all
-from checker.scheduler.frontier import Attempted, Frontier, Job, Rules
+from checker.scheduler.frontier import Frontier
 from checker.scheduler.hosts import Host
+from checker.scheduler.records import Attempted, Job, Rules
 
 
 class Attempt(Protocol):

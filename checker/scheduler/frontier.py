@@ -11,11 +11,9 @@ event loop, and the property tests run it on a simulated clock.
 
 Memory: targets are read from the input one ahead of each start, and more
 only when no ready host has work; at most ``lookahead`` of them wait in the
-queues (docs/SCHEDULING.md
-measures why that bound, not an on-disk queue, is enough). Hosts with
-nothing queued or in flight and nothing learnt are forgotten, as in the old
-per-host limiter, so a million distinct hosts cost the lookahead, not a
-million entries.
+queues (docs/SCHEDULING.md measures why that bound, not an on-disk queue, is
+enough). Idle hosts with nothing learnt are forgotten (hosttable.py), so a
+million distinct hosts cost the lookahead, not a million entries.
 """
 
 from __future__ import annotations
@@ -24,60 +22,15 @@ import heapq
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from checker import retry
-from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.scheduler.hosts import Cause, Host
+from checker.scheduler.hosttable import HostTable
+from checker.scheduler.records import Attempted, Job, Rules
 
-_SWEEP_MIN = 1024
 _EAGER_AFTER = 1024  # takes before reading ahead four at a time
 _SHARE = 8
-
-
-@dataclass(slots=True, frozen=True)
-class Attempted:
-    """One attempt's result, as a check returns it to the frontier.
-
-    ``result`` is reported if no other try follows. ``retryable``: another try
-    may change it. ``wait``: the ``Retry-After`` the host asked for, seconds.
-    ``requests``: what the attempt sent (HEAD and GET, redirect hops), which
-    is what a host's rate limit counts.
-    """
-
-    result: Result
-    cause: Cause = Cause.NONE
-    retryable: bool = False
-    wait: float | None = None
-    requests: int = 1
-
-
-@dataclass(slots=True, frozen=True)
-class Rules:
-    """What the frontier needs to know about the run."""
-
-    retries: int = 0
-    max_retry_wait: float = 60.0
-    retry_wait: float | None = None  # --retry-wait: the backoff's base (None: retry.py's)
-    dead_after: int = 0  # 0: never give a host up
-    lookahead: int = 8192
-    # host -> (concurrency, request interval); a host of None is unlimited.
-    limits: Callable[[str], tuple[int, float]] = lambda host: (10, 0.0)
-    stats: dict[str, HostStats] | None = None
-
-
-class Job:
-    __slots__ = ("host", "last", "queued_at", "silent", "started", "target", "tries")
-
-    def __init__(self, target: Target, host: Host) -> None:
-        self.target = target
-        self.host = host
-        self.tries = 1  # the attempt about to be made, 1-based
-        self.last: Result | None = None  # the previous attempt's result
-        self.silent = False  # an earlier attempt timed out
-        self.started = 0.0
-        self.queued_at = 0.0
 
 
 class Frontier:
@@ -90,12 +43,11 @@ class Frontier:
         self._source: Iterator[Target] | None = targets
         self._rules = rules
         self._host_of = host_of
-        self._hosts: dict[str | None, Host] = {}
+        self._hosts = HostTable(rules)
         self._ready: deque[Host] = deque()  # round-robin of hosts that may send
         self._timers: list[tuple[float, int, Host | Job]] = []
         self._seq = itertools.count()
         self._settled: deque[Result] = deque()  # reported without an attempt
-        self._sweep_at = _SWEEP_MIN
         self.buffered = 0  # jobs queued, retries waiting included
         self.inflight = 0
         self._takes = 0
@@ -135,7 +87,7 @@ class Frontier:
 
     def add(self, target: Target, now: float) -> None:
         """A target found during the run (a crawl): queued like one read from the input."""
-        self._enqueue(Job(target, self._host(self._host_of(target), now)), now)
+        self._enqueue(Job(target, self._hosts(self._host_of(target), now)), now)
 
     def end_input(self) -> None:
         self._source = None
@@ -297,7 +249,7 @@ class Frontier:
             if target is None:
                 self._source = None
             else:
-                self._enqueue(Job(target, self._host(self._host_of(target), now)), now)
+                self._enqueue(Job(target, self._hosts(self._host_of(target), now)), now)
 
     def _pull(self, now: float) -> bool:
         """Read the input until a host can send, the lookahead is full, or it ends."""
@@ -309,7 +261,7 @@ class Frontier:
             if target is None:
                 self._source = None
                 return bool(self._ready or self._settled)
-            self._enqueue(Job(target, self._host(self._host_of(target), now)), now)
+            self._enqueue(Job(target, self._hosts(self._host_of(target), now)), now)
             if self._ready or self._settled:
                 return True
         return False
@@ -323,22 +275,6 @@ class Frontier:
         job.queued_at = now
         host.queue.append(job)
         self._wake(host, now)
-
-    def _host(self, name: str | None, now: float) -> Host:
-        host = self._hosts.get(name)
-        if host is None:
-            if len(self._hosts) >= self._sweep_at:
-                self._sweep(now)
-            stats = None
-            if name is None:
-                cap, floor = 1 << 30, 0.0
-            else:
-                cap, floor = self._rules.limits(name)
-                if self._rules.stats is not None:
-                    stats = self._rules.stats.setdefault(name, HostStats())
-            host = Host(name, cap, floor, stats, self._rules.max_retry_wait)
-            self._hosts[name] = host
-        return host
 
     def _bury(self, host: Host) -> None:
         while host.queue:
@@ -361,13 +297,3 @@ class Frontier:
     def _count(self, host: Host, result: Result) -> None:
         if host.stats is not None:
             host.stats.count(result.outcome)
-
-    def _sweep(self, now: float) -> None:
-        stale = [
-            name
-            for name, h in self._hosts.items()
-            if not (h.inflight or h.queue or h.retrying) and h.plain and h.ready_at() <= now
-        ]
-        for name in stale:
-            del self._hosts[name]
-        self._sweep_at = max(_SWEEP_MIN, 2 * len(self._hosts))

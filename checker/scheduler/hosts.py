@@ -35,7 +35,7 @@ from checker.hoststats import HostStats
 
 if TYPE_CHECKING:
     from checker.models import Failure
-    from checker.scheduler.frontier import Job
+    from checker.scheduler.records import Job
 
 INITIAL_WINDOW = 2
 RELAX_EVERY = 4
