@@ -2,7 +2,7 @@
 
 Adding one is one module with a ``run`` function (see interface.py), plus
 one member of ``StrategyName`` (choices.py) and one ``case`` below;
-``tests/test_strategies.py`` fails if a member is not wired in.
+``tests/strategies/test_strategies.py`` fails if a member is not wired in.
 """
 
 from __future__ import annotations

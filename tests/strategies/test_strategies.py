@@ -148,7 +148,7 @@ async def test_gather_keeps_input_order_when_earlier_urls_are_slower() -> None:
 
 @pytest.mark.parametrize("name", STREAMING)
 async def test_streaming_strategies_yield_in_completion_order(name: StrategyName) -> None:
-    fake = FakeCheck(delay=lambda t: (10 - t.index) * 0.005)
+    fake = FakeCheck(delay=lambda t: (10 - t.index) * 0.03)
     results = await collect(name, make_targets(10), fake, concurrency=10)
     assert [r.index for r in results] == list(reversed(range(10)))
 
