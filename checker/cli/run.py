@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.cli.signals import SignalTrap
-from checker.runner import Driver, run_loop
 
 if TYPE_CHECKING:
     from checker.filters import IgnoreRules
+    from checker.runner import Driver
     from checker.settings import Settings
     from checker.targets import TargetIndex
 
@@ -64,7 +64,7 @@ def run(settings: Settings, sources: list[str], trap: SignalTrap) -> int:
     except SourceError as exc:
         raise UsageFailure(str(exc)) from None
     with index:
-        if settings.dump:
+        if settings.dump:  # before the run driver's import: it loads the engine and aiohttp
             from checker.dump import dump
 
             try:
@@ -72,6 +72,8 @@ def run(settings: Settings, sources: list[str], trap: SignalTrap) -> int:
                     return dump(settings, index, out, ignore)
             except OutputError as exc:
                 raise UsageFailure(str(exc)) from None
+        from checker.runner import run_loop
+
         try:
             return run_loop(_check(settings, index, ignore, trap))
         except BrokenPipeError:  # here, because click would turn it into exit 1
@@ -93,6 +95,7 @@ async def _check(
 ) -> int:
     from checker.output import OutputError, open_output
     from checker.reporting import reporters
+    from checker.runner import Driver
 
     driver = Driver(settings, index, ignore)
     with contextlib.ExitStack() as outputs:
