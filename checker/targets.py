@@ -77,7 +77,7 @@ class TargetIndex:
         db.execute("BEGIN")
         try:
             while True:
-                batch = []
+                batch: list[tuple[str, int, int, int | None]] = []
                 append = batch.append
                 for url, path, line, column in itertools.islice(it, _BATCH):
                     # Links come file by file: the path is nearly always the last one.
