@@ -8,7 +8,7 @@ the requests urlcheck sends by default and nothing else:
 * redirects followed one hop at a time (at most 10), as urlcheck does;
 * a GET's small body read, so the connection is kept.
 
-It runs the fastest shape measured in ENGINEERING.md (``-c`` workers pulling
+It runs the fastest shape measured for urlcheck (``-c`` workers pulling
 from one iterator, on uvloop) over one session configured like urlcheck's.
 There is no URL validation, per-host limit, retry, deadline, result record or
 report: the gap between this row and urlcheck is urlcheck's own cost, and the

@@ -161,7 +161,7 @@ def _prepare(raw: dict[str, Any], path: Path, prefix: str) -> dict[str, Any]:
     for key, value in raw.items():
         if key in _PATH_FIELDS:
             values[key] = _relative_to(path.parent, value)
-        elif key in ("headers", "header_for"):
+        elif key in ("headers", "header_for", "basic_auth", "github_token"):
             values[key] = _expand(value, path, prefix + key)
     hosts = values.get("hosts")
     if isinstance(hosts, dict):

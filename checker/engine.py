@@ -19,9 +19,10 @@ from checker.errors import internal
 from checker.filters import IgnoreRules
 from checker.gate import Gate
 from checker.hoststats import HostStats
+from checker.https_upgrade import ProbeLike, RequireHttps
 from checker.models import Outcome, Result, Summary, Target
 from checker.probe import Probe
-from checker.redact import MASK, forms, redact
+from checker.redact import Masker, forms, redact
 from checker.session import open_session
 from checker.settings import Settings
 from checker.targets import TargetIndex
@@ -33,7 +34,7 @@ class Check:
 
     __slots__ = ("_debug", "_gate", "_probe", "_secrets")
 
-    def __init__(self, gate: Gate, probe: Probe, settings: Settings) -> None:
+    def __init__(self, gate: Gate, probe: ProbeLike, settings: Settings) -> None:
         self._gate = gate
         self._probe = probe
         self._debug = settings.debug
@@ -53,9 +54,8 @@ class Check:
     def _print_traceback(self, target: Target, exc: Exception) -> None:
         text = f"urlcheck: internal error while checking {target.url}\n"
         text += "".join(traceback.format_exception(exc))
-        for secret in self._secrets:  # a traceback quotes URLs and messages
-            text = text.replace(secret, MASK)
-        sys.stderr.write(text)
+        # A traceback quotes URLs and messages: masked as every output is.
+        sys.stderr.write(Masker(self._secrets).text(text))
 
 
 def check_for(
@@ -65,7 +65,14 @@ def check_for(
     host_stats: dict[str, HostStats] | None = None,
 ) -> Check:
     """The check a run makes of each target, over ``session``."""
-    return Check(Gate(settings, ignore), Probe(session, settings, host_stats), settings)
+    probe: ProbeLike = Probe(session, settings, host_stats)
+    if settings.require_https:
+        probe = RequireHttps(probe)
+    if settings.suggest:
+        from checker.wayback import Suggest, Wayback
+
+        probe = Suggest(probe, Wayback(session, settings))
+    return Check(Gate(settings, ignore), probe, settings)
 
 
 class Run:

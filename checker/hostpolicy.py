@@ -1,10 +1,11 @@
 """Which policy applies to a host: ``[hosts."..."]`` tables and ``--header-for``.
 
 A host's policy is layered, least specific first: the top-level settings,
-then every matching ``*.domain`` table from the shortest domain to the
-longest, then the table for the exact host. A field a table leaves unset is
-inherited; headers merge by name, the more specific table winning. A
-wildcard matches subdomains at any depth but not the domain itself.
+then the ``[hosts."*"]`` table (defaults for every host), then every
+matching ``*.domain`` table from the shortest domain to the longest, then
+the table for the exact host. A field a table leaves unset is inherited;
+headers merge by name, the more specific table winning. A wildcard matches
+subdomains at any depth but not the domain itself.
 
 Resolved once per host and cached, because the probe asks for every URL.
 """
@@ -41,9 +42,10 @@ class PolicyTable:
         tables: dict[str, list[HostPolicy]] = {p: [t] for p, t in settings.hosts.items()}
         for pattern, header in settings.header_for:
             tables.setdefault(pattern, []).append(HostPolicy(headers=(header,)))
+        self._every = tables.pop("*", [])  # [hosts."*"]: under every other table
         self._tables = tables
         self._cache: dict[str, Policy] = {}
-        self.default = self._layer(())
+        self.default = self._layer(self._every)
 
     def for_host(self, host: str) -> Policy:
         """``host`` as yarl's ``raw_host`` gives it: lowercase, IDNA-encoded."""
@@ -54,7 +56,9 @@ class PolicyTable:
             if len(self._cache) >= _CACHE_MAX:
                 self._cache.clear()
             tables = self.matching(host)
-            policy = self._cache[host] = self._layer(tables) if tables else self.default
+            policy = self._cache[host] = (
+                self._layer(self._every + tables) if tables else self.default
+            )
         return policy
 
     def matching(self, host: str) -> list[HostPolicy]:
@@ -69,7 +73,7 @@ class PolicyTable:
 
     def _layer(self, tables: tuple[HostPolicy, ...] | list[HostPolicy]) -> Policy:
         s = self._settings
-        concurrency, interval = s.per_host, 0.0
+        concurrency, interval = s.per_host, s.request_interval
         accept, timeout, method = s.accept, s.timeout, s.method
         headers = CIMultiDict((h.name, h.value.get_secret_value()) for h in s.headers)
         for t in tables:

@@ -20,11 +20,9 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
-    field_validator,
-    model_validator,
 )
 
-from checker.choices import Format, Method
+from checker.choices import Format
 
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*\Z")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
@@ -78,14 +76,23 @@ class StatusSet(BaseModel):
 
     @classmethod
     def parse(cls, text: str) -> StatusSet:
+        """Ours, ``200..299`` (both ends included), and lychee's beside it:
+        ``200..=299``, open ranges ``..299`` and ``200..``. A bare ``a..b`` keeps
+        our meaning (lychee's excludes ``b``), so existing settings do not change."""
         ranges: list[tuple[int, int]] = []
         for raw in text.split(","):
             part = raw.strip()
             low, sep, high = part.partition("..")
+            high = high.removeprefix("=") if sep else high
+            if sep and not low and not high:
+                raise ValueError(f"{part!r} names no status: write e.g. 200..299 or ..=299")
             try:
-                lo, hi = int(low), int(high if sep else low)
+                lo = int(low) if low or not sep else 100
+                hi = (int(high) if high else 999) if sep else lo
             except ValueError:
-                raise ValueError(f"{part!r} is not a status or a range like 200..299") from None
+                raise ValueError(
+                    f"{part!r} is not a status or a range like 200..299 or 200..=299"
+                ) from None
             if not (100 <= lo <= hi <= 999):
                 raise ValueError(f"{part!r} is not a range of HTTP statuses (100..999)")
             ranges.append((lo, hi))
@@ -148,11 +155,14 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
 
 
 def host_pattern(text: str) -> str:
-    """Normalise a host table's key: ``Docs.Example.com`` or ``*.example.com``.
+    """Normalise a host table's key: ``Docs.Example.com``, ``*.example.com``,
+    or ``*`` (every host: defaults under the other tables).
 
     Lowercase and IDNA-encoded, as yarl's ``raw_host`` is, so matching is a
     plain dict lookup.
     """
+    if text.strip() == "*":
+        return "*"
     from yarl import URL
 
     from checker.urls import valid_host
@@ -261,30 +271,3 @@ def as_list(value: Any) -> Any:
 def is_list_field(model: type[BaseModel], name: str) -> bool:
     field = model.model_fields.get(name)
     return field is not None and get_origin(field.annotation) is tuple
-
-
-class HostPolicy(BaseModel):
-    """One ``[hosts."PATTERN"]`` table. A field left unset inherits from a
-    less specific pattern, then from the top-level setting (hostpolicy.py)."""
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, hide_input_in_errors=True, allow_inf_nan=False
-    )
-
-    concurrency: Workers | None = None
-    request_interval: Wait | None = None
-    headers: tuple[HeaderItem, ...] = ()
-    accept: Accept | None = None
-    user_agent: str | None = None
-    timeout: Seconds | None = None
-    method: Method | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _lists(cls, values: Any) -> Any:
-        return listed(cls, values)
-
-    @field_validator("user_agent")
-    @classmethod
-    def _user_agent(cls, value: str | None) -> str | None:
-        return None if value is None else check_user_agent(value)

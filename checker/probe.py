@@ -19,6 +19,12 @@ The HTTP rules, next to the code that keeps them:
   user's headers (``-H``, ``--header-for`` and ``[hosts]`` ones alike) are
   dropped when a redirect leaves the origin (aiohttp keeps custom headers
   such as ``X-API-Key`` across origins).
+* ``--basic-auth`` credentials (auth.py) go with the user's headers: only to
+  matching URLs, and never once a redirect has left the origin.
+* Each hop goes through the proxy its scheme and host call for (proxy.py).
+* With a GitHub token, github.com links are asked of the REST API
+  (github.py), in ``_attempt``; the result keeps the github.com URL.
+* A chain's leading 301/308 hops are recorded as ``moved_to`` (for --fix).
 * Per-host policy (hostpolicy.py) is chosen by the host of the URL as
   listed; the whole redirect chain of an attempt runs under it.
 * Retry what another try may fix; see retry.py.
@@ -36,13 +42,16 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from checker import retry
+from checker.auth import Credentials
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
 from checker.errors import MAPPED, classify
+from checker.github import GitHub
 from checker.hostlimit import HostLimiter
 from checker.hostpolicy import Policy, PolicyTable
 from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
+from checker.proxy import Proxies
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
@@ -56,6 +65,7 @@ class _Reply:
     final_url: str
     redirects: list[str] = field(default_factory=list)
     retry_after: str | None = None
+    moved_to: str | None = None  # where the chain's leading 301/308 hops led
 
 
 class Probe:
@@ -73,6 +83,10 @@ class Probe:
         self._policies = PolicyTable(settings)
         self._limiter = HostLimiter(settings.per_host, settings.max_retry_wait, host_stats)
         self._deadlines = Deadlines()
+        self._proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
+        self._auth = Credentials(settings.basic_auth) if settings.basic_auth else None
+        token = settings.github_token
+        self._github = GitHub(token.get_secret_value(), settings.github_api_url) if token else None
 
     async def __call__(self, target: Target, parsed: URL | None = None) -> Result:
         """Check ``target``, whose URL the gate has parsed into ``parsed``.
@@ -104,7 +118,9 @@ class Probe:
             failure = reply if isinstance(reply, Failure) else None
             if attempt <= settings.retries and retry.should_retry(status, failure):
                 await asyncio.sleep(
-                    retry.wait_before_retry(attempt, status, header, settings.max_retry_wait)
+                    retry.wait_before_retry(
+                        attempt, status, header, settings.max_retry_wait, settings.retry_wait
+                    )
                 )
                 continue
             result = self._result(target, reply, attempt, round(took * 1000, 1), policy)
@@ -135,9 +151,17 @@ class Probe:
             elapsed_ms=elapsed,
             attempts=attempts,
             index=target.index,
+            moved_to=reply.moved_to,
         )
 
     async def _attempt(self, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
+        if self._github is not None and (api := self._github.route(url)) is not None:
+            answer = await self._request("GET", api.url, policy, task, api.headers)
+            if not (api.fallback and isinstance(answer, _Reply) and answer.status == 404):
+                # The link's result, not the API's: its URL stays the github.com one.
+                if isinstance(answer, _Reply):
+                    return _Reply(answer.status, str(url), [], answer.retry_after)
+                return answer
         method = policy.method
         reply = await self._request("GET" if method is Method.GET else "HEAD", url, policy, task)
         if (
@@ -152,12 +176,19 @@ class Probe:
             reply = await self._request("GET", url, policy, task)
         return reply
 
-    async def _request(self, method: str, url: URL, policy: Policy, task: Task) -> _Reply | Failure:
+    async def _request(
+        self,
+        method: str,
+        url: URL,
+        policy: Policy,
+        task: Task,
+        headers: CIMultiDict[str] | None = None,  # instead of the policy's (the GitHub API's)
+    ) -> _Reply | Failure:
         timeout = policy.timeout
         deadlines = self._deadlines
         deadlines.start(task, timeout)
         try:
-            return await self._follow(method, url, policy.headers)
+            return await self._follow(method, url, policy.headers if headers is None else headers)
         except asyncio.CancelledError:
             if deadlines.stop(task) and task.uncancel() == 0:
                 return classify(TimeoutError(), timeout=timeout)
@@ -180,10 +211,20 @@ class Probe:
         seen: set[tuple[URL, str]] = set()
         jar: CookieJar | None = None  # this chain's cookies, made at the first Set-Cookie
         cookie = ""  # what the jar sends to ``url``
-        sent = headers
+        auth = self._auth  # --basic-auth: only until a redirect leaves the origin
+        sent = headers if auth is None else auth.headers_for(url, headers)
+        moved: str | None = None  # the last URL reached by 301/308 hops only, from the start
+        permanent = True
         while True:
+            # Per hop: a redirect may change the scheme, or leave for a NO_PROXY host.
+            proxy, proxy_headers, sent = self._proxies.for_url(url, sent)
             async with self._session.request(
-                method, url, headers=sent, allow_redirects=False
+                method,
+                url,
+                headers=sent,
+                allow_redirects=False,
+                proxy=proxy,
+                proxy_headers=proxy_headers,
             ) as resp:
                 status = resp.status
                 location = resp.headers.get("Location") if status in REDIRECT_STATUSES else None
@@ -195,7 +236,7 @@ class Probe:
                 _drain(resp)
             if location is None or not max_redirects:
                 # --max-redirects 0 follows none: the 3xx is the answer, judged by --accept.
-                return _Reply(status, str(url), redirects, retry_after)
+                return _Reply(status, str(url), redirects, retry_after, moved)
             here = url
             try:
                 url = url.join(URL(location))
@@ -211,11 +252,12 @@ class Probe:
                 return Failure(ErrorKind.BAD_REDIRECT, f"redirect to {text}: {invalid.message}")
             if not seen:
                 seen.add((here, cookie))
-            if headers and url.origin() != start.origin():
+            if (headers or auth) and url.origin() != start.origin():
                 # Never carry the user's headers, global or scoped to the host
-                # (User-Agent included), to another origin; nor back again.
-                headers = None
-            sent = headers
+                # (User-Agent included), nor credentials, to another origin;
+                # nor back again.
+                headers = auth = None
+            sent = headers if auth is None else auth.headers_for(url, headers)
             if jar is not None:
                 cookie = _cookie_header(jar, url)
                 if cookie:
@@ -232,6 +274,9 @@ class Probe:
                 )
             redirects.append(text)
             seen.add((url, cookie))
+            permanent = permanent and status in (301, 308)
+            if permanent:
+                moved = text
             if status == 303:
                 method = "GET" if method != "HEAD" else method
 

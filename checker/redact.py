@@ -113,6 +113,10 @@ class Masker:
         if result.final_url is not None:
             result.final_url = mask(result.final_url, extra)
         result.redirects = [mask(url, extra) for url in result.redirects]
+        if result.moved_to is not None:
+            result.moved_to = mask(result.moved_to, extra)
+        if result.suggestion is not None:
+            result.suggestion = mask(result.suggestion, extra)
         if result.error is not None:
             result.error = Failure(result.error.kind, mask(result.error.message, extra))
         if result.reason is not None:
@@ -130,6 +134,8 @@ class Masker:
                 result.url,
                 result.final_url or "",
                 *result.redirects,
+                result.moved_to or "",
+                result.suggestion or "",
                 "" if error is None else error.message,
                 result.reason or "",
                 *(s.path for s in result.sources),

@@ -28,9 +28,10 @@ def should_retry(status: int | None, failure: Failure | None) -> bool:
     return status in RETRY_STATUSES
 
 
-def backoff(attempt: int, cap: float) -> float:
-    """Seconds to wait before retry number ``attempt`` (1-based): 1, 2, 4 … ±25 %."""
-    delay = BACKOFF_BASE * 2.0 ** (attempt - 1)
+def backoff(attempt: int, cap: float, base: float | None = None) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based): 1, 2, 4 … ±25 %,
+    from ``base`` (``--retry-wait``) or else ``BACKOFF_BASE``."""
+    delay = (BACKOFF_BASE if base is None else base) * 2.0 ** (attempt - 1)
     return min(cap, delay * random.uniform(0.75, 1.25))
 
 
@@ -51,10 +52,14 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
 
 
 def wait_before_retry(
-    attempt: int, status: int | None, retry_after_header: str | None, cap: float
+    attempt: int,
+    status: int | None,
+    retry_after_header: str | None,
+    cap: float,
+    base: float | None = None,
 ) -> float:
     if status in RETRY_AFTER_STATUSES:
         asked = retry_after(retry_after_header)
         if asked is not None:
             return min(cap, asked)
-    return backoff(attempt, cap)
+    return backoff(attempt, cap, base)

@@ -104,7 +104,22 @@ class Result(_Model):
     sources_total: int = Field(
         ge=0, description="every place the URL was read from, counting those past the 100 listed"
     )
-    reason: str | None = Field(description="why the URL was excluded; null otherwise")
+    reason: str | None = Field(
+        description="why the URL was excluded; on an ok http:// URL with --require-https, "
+        "'also answers over https: use URL'; null otherwise"
+    )
+    moved_to: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="where the permanent redirects (301/308) that began the chain led: "
+        "the URL to use instead (--fix writes it); absent otherwise",
+        json_schema_extra=_no_default,
+    )
+    suggestion: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="with --suggest, for a broken or errored URL: an archived copy from "
+        "the Wayback Machine; absent otherwise",
+        json_schema_extra=_no_default,
+    )
 
 
 class Summary(_Model):

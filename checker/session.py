@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 from aiohttp import connector as _connector
 
+from checker import tls
 from checker.settings import Settings
 
 # aiohttp's connector limit counts only connections in use: idle keep-alive
@@ -52,7 +53,7 @@ def open_session(settings: Settings) -> aiohttp.ClientSession:
         keepalive_timeout=KEEPALIVE_TIMEOUT,
         # aiohttp warns when this is set on a Python that no longer needs it.
         enable_cleanup_closed=getattr(_connector, "NEEDS_CLEANUP_CLOSED", False),
-        ssl=not settings.insecure,
+        ssl=tls.context(settings.min_tls, settings.insecure),
         resolver=_resolver(),
     )
     return aiohttp.ClientSession(

@@ -43,6 +43,20 @@ def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests reach their loopback servers directly even on a machine with a
+    proxy configured, or a GitHub token; tests of those set the variables themselves."""
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    # On a GitHub runner this is set: github.com links would go to the API.
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+
+
 @pytest.fixture
 def aioresponses_mock() -> Iterator[object]:
     """aioresponses with the aiohttp 3.14 shim (aioresponses issue #289).
@@ -205,12 +219,31 @@ async def raw_server(handler: RawHandler) -> AsyncIterator[str]:
 
     For replies no HTTP server would send: garbage, resets, hangs.
     """
-    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    # Connections and handlers still open at the end are closed and stopped
+    # here: left to the garbage collector, a transport warns (an error under
+    # filterwarnings) inside whichever later test it is collected in.
+    open_: dict[asyncio.StreamWriter, asyncio.Task[Any] | None] = {}
+
+    async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        open_[writer] = asyncio.current_task()
+        await handler(reader, writer)
+
+    server = await asyncio.start_server(tracked, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.close()
+        for writer, task in open_.items():
+            writer.close()
+            if task is not None:
+                task.cancel()
+        for writer, task in open_.items():
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(writer.wait_closed(), 2)
+            if task is not None:
+                with contextlib.suppress(BaseException):
+                    await task
         with contextlib.suppress(Exception):
             await asyncio.wait_for(server.wait_closed(), 2)
 

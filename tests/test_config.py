@@ -283,6 +283,7 @@ LIST_VALUES = {
     "sitemap": "https://example.com/sitemap.xml",
     "scheme": "https",
     "reports": "json:r.json",
+    "basic_auth": "^https://a\\.example/ user:pw",
 }
 
 

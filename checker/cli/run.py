@@ -19,6 +19,7 @@ from checker.cli.signals import SignalTrap
 
 if TYPE_CHECKING:
     from checker.filters import IgnoreRules
+    from checker.models import Result
     from checker.runner import Driver
     from checker.settings import Settings
     from checker.targets import TargetIndex
@@ -110,14 +111,21 @@ async def _check(
         except OutputError as exc:
             raise UsageFailure(str(exc)) from None
         reporter = outputs.enter_context(reporters(settings, out, files))
+        moved: list[Result] = []  # for --fix: the links that moved permanently
         with trap.in_loop(driver):
             reporter.start(driver.total)
             async with contextlib.aclosing(driver.results()) as results:
                 async for result in results:
                     reporter.add(result)
+                    if result.moved_to is not None:
+                        moved.append(result)
             if driver.host_stats is not None:
                 reporter.host_stats(driver.host_stats)
             reporter.finish(driver.summary)  # with --host-stats, checker.reporting adds the table
+    if settings.fix and not trap.received:
+        from checker.fix import fix_and_tell
+
+        fix_and_tell(moved, settings)
     sys.stdout.flush()  # a full disk must show here, not in the interpreter's last flush
     code = _exit_code(driver, trap)
     if trap.received:
