@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import http.cookiejar
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from checker.cookiejar import FileCookieJar
+import aiohttp
+from yarl import URL
 
-__all__ = ["CookieFileError", "FileCookieJar", "read", "values"]
+_NO_URL = URL()
 
 
 class CookieFileError(ValueError):
@@ -38,6 +39,31 @@ def read(path: Path) -> list[http.cookiejar.Cookie]:
     return [c for c in jar if not c.expires or c.expires > now]
 
 
+class FileCookieJar(aiohttp.CookieJar):
+    """The session's jar: the file's cookies, read once; ``Set-Cookie`` ignored."""
+
+    def __init__(self, cookies: list[http.cookiejar.Cookie]) -> None:
+        super().__init__(unsafe=True)  # IP-address hosts too, as curl does
+        for cookie in cookies:
+            if cookie.value is None:
+                continue
+            morsel = SimpleCookie()
+            morsel[cookie.name] = cookie.value
+            morsel[cookie.name]["path"] = cookie.path or "/"
+            host = cookie.domain.lstrip(".")
+            if cookie.domain.startswith("."):  # "include subdomains" in the file
+                morsel[cookie.name]["domain"] = host
+            if cookie.secure:
+                morsel[cookie.name]["secure"] = True
+            super().update_cookies(morsel, URL.build(scheme="http", host=host))
+
+    def update_cookies(self, cookies: Any, response_url: URL = _NO_URL) -> None:
+        """Servers' cookies stay in their redirect chain, never in the run's jar."""
+
+    def update_cookies_from_headers(self, headers: Any, response_url: URL) -> None:
+        """See :meth:`update_cookies`."""
+
+
 def values(path: Path | None) -> tuple[str, ...]:
     """The file's cookie values: secrets, masked in every output."""
     if path is None:
@@ -46,13 +72,3 @@ def values(path: Path | None) -> tuple[str, ...]:
         return tuple(c.value for c in read(path) if c.value)
     except CookieFileError:
         return ()
-
-
-def __getattr__(name: str) -> Any:
-    # The session's jar subclasses aiohttp's, and aiohttp takes ~0.3 s to import:
-    # reading the file's values (to mask them in a --dump) must not pay for it.
-    if name == "FileCookieJar":
-        from checker import cookiejar
-
-        return cookiejar.FileCookieJar
-    raise AttributeError(f"module 'checker.cookies' has no attribute {name!r}")

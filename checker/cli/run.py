@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.cli.signals import SignalTrap
+from checker.runner import Driver, run_loop
 
 if TYPE_CHECKING:
     from checker.filters import IgnoreRules
     from checker.models import Result
-    from checker.runner import Driver
     from checker.settings import Settings
     from checker.targets import TargetIndex
 
@@ -65,7 +65,7 @@ def run(settings: Settings, sources: list[str], trap: SignalTrap) -> int:
     except SourceError as exc:
         raise UsageFailure(str(exc)) from None
     with index:
-        if settings.dump:  # before the run driver's import: it loads the engine and aiohttp
+        if settings.dump:
             from checker.dump import dump
 
             try:
@@ -73,8 +73,6 @@ def run(settings: Settings, sources: list[str], trap: SignalTrap) -> int:
                     return dump(settings, index, out, ignore)
             except OutputError as exc:
                 raise UsageFailure(str(exc)) from None
-        from checker.runner import run_loop
-
         try:
             return run_loop(_check(settings, index, ignore, trap))
         except BrokenPipeError:  # here, because click would turn it into exit 1
@@ -96,7 +94,6 @@ async def _check(
 ) -> int:
     from checker.output import OutputError, open_output
     from checker.reporting import reporters
-    from checker.runner import Driver
 
     driver = Driver(settings, index, ignore)
     with contextlib.ExitStack() as outputs:
