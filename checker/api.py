@@ -12,16 +12,29 @@ No configuration file and no ``.urlcheckignore`` is read unless asked:
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable
+from typing import TYPE_CHECKING, Any
 
 from checker.filters import IgnoreRules
 from checker.models import Report, Result
-from checker.runner import Driver, collect, run_loop, stream
 from checker.settings import Settings
 from checker.sources import ARG, Fetch, Link, SourceError, empty_input_message, read_sources
 from checker.sources.resolve import remapped
 from checker.targets import TargetIndex
 
+if TYPE_CHECKING:
+    from checker.runner import run_loop
+
 __all__ = ["build_index", "check", "check_sync", "run_loop"]
+
+
+def __getattr__(name: str) -> Any:
+    # The run driver imports the engine and aiohttp (~0.3 s, SSL contexts built
+    # at import): only checking needs them, not build_index or a --dump.
+    if name == "run_loop":
+        from checker import runner
+
+        return runner.run_loop
+    raise AttributeError(f"module 'checker.api' has no attribute {name!r}")
 
 
 def build_index(
@@ -69,6 +82,8 @@ async def check(
 
     ``ignore``: exclusion rules such as :func:`checker.filters.read_ignore_file` returns.
     """
+    from checker.runner import Driver, stream
+
     settings = settings or Settings()
     with build_index(urls, sources, settings) as index:
         results = stream(Driver(settings, index, ignore))
@@ -89,6 +104,8 @@ def check_sync(
     ignore: IgnoreRules = (),
 ) -> Report:
     """Check everything and return the whole :class:`Report`. Not for use inside a running loop."""
+    from checker.runner import Driver, collect, run_loop
+
     settings = settings or Settings()
 
     async def run() -> Report:

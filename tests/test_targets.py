@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -99,6 +101,21 @@ def test_more_links_than_one_batch() -> None:
     assert len(targets) == 5000
     assert [t.index for t in targets] == list(range(5000))
     assert targets[42].sources == (Source("f", 42), Source("f", 5042))
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from("abcdefg"), max_size=40), st.integers(1, 5))
+def test_small_batches_match_a_dict_model(urls: list[str], batch: int) -> None:
+    """Batches whose URLs are all new take ids by position (no lookup), the
+    others look each URL up: any mix of the two, across batches, lists the
+    same targets as a dict would."""
+    links = [Link(f"http://{u}/", f"f{n % 3}", n) for n, u in enumerate(urls)]
+    model: dict[str, list[Source]] = {}
+    for link in links:
+        model.setdefault(link.url, []).append(Source(link.path, link.line))
+    expected = [Target(n, url, tuple(s)) for n, (url, s) in enumerate(model.items())]
+    with mock.patch("checker.targets._BATCH", batch):
+        assert _targets(links[: len(links) // 2], links[len(links) // 2 :]) == expected
 
 
 _link = st.builds(

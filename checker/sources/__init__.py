@@ -36,7 +36,7 @@ from checker.sources.interface import (
     warn_on_stderr,
 )
 from checker.sources.parallel import default_jobs, parse_documents
-from checker.sources.resolve import Resolver, remapped, resolved
+from checker.sources.resolve import Resolver, remapped
 from checker.sources.walk import Document, WalkOptions, expand
 
 if TYPE_CHECKING:
@@ -183,11 +183,12 @@ class _Reading:
             # Markdown, HTML, rST and CSS are parsed across --jobs processes, in
             # file order; sitemaps and URL lists are read here (parallel.py).
             docs = expand(spec, self._options)
-            for doc, _, parsed in parse_documents(docs, self._format_of, self._jobs):
+            parsed_docs = parse_documents(docs, self._format_of, self._jobs, self._resolver)
+            for doc, _, parsed in parsed_docs:  # resolved where they were parsed
                 if parsed is None:
                     yield from self._read_file(doc)
                 else:
-                    yield from resolved(parsed, self._resolver.for_file(doc))
+                    yield from parsed
 
     def _format_of(self, path: str) -> SourceFormat:
         return formats.of_file(path, self._settings.default_format)

@@ -12,9 +12,11 @@ Only the formats that read nothing but their file run in workers (Markdown,
 HTML, reStructuredText, CSS); a sitemap fetches what it names, and a URL list is
 cheaper to read than to send, so both stay here, in order.
 
-A worker returns ``(url, line, column)`` triples, or the one-line message
-of a :class:`SourceError` for a file that cannot be read or parsed; the
-error is raised here when the walk reaches that file, as if read in place.
+A worker returns ``(url, line, column)`` triples, its URLs already resolved
+(the resolver travels with each task: resolving in this process cost as much
+as the whole index), or the one-line message of a :class:`SourceError` for a
+file that cannot be read or parsed; the error is raised here when the walk
+reaches that file, as if read in place.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 from checker.choices import SourceFormat
 from checker.sources import formats
 from checker.sources.interface import Link, SourceError
+from checker.sources.resolve import Resolver
 from checker.sources.walk import Document
 
 PARALLEL = frozenset({SourceFormat.MARKDOWN, SourceFormat.HTML, SourceFormat.RST, SourceFormat.CSS})
@@ -57,17 +60,18 @@ class _Batch:
     """Documents parsed by one task: a task's round trip costs more than
     parsing a small page, so documents travel :data:`_BATCH` at a time."""
 
-    __slots__ = ("future", "items", "results")
+    __slots__ = ("future", "items", "resolver", "results")
 
-    def __init__(self) -> None:
-        self.items: list[tuple[str, SourceFormat]] = []
+    def __init__(self, resolver: Resolver | None) -> None:
+        self.resolver = resolver
+        self.items: list[tuple[Document, SourceFormat]] = []
         self.future: Future[list[_Parsed]] | None = None
         self.results: list[_Parsed] | None = None
 
     def parsed(self, pool: ProcessPoolExecutor, index: int) -> _Parsed:
         if self.results is None:
             if self.future is None:
-                self.future = pool.submit(parse_batch, self.items)
+                self.future = pool.submit(parse_batch, self.items, self.resolver)
             self.results = self.future.result()
         return self.results[index]
 
@@ -76,10 +80,14 @@ _Entry = tuple[Document, SourceFormat, "_Batch | None", int]
 
 
 def parse_documents(
-    docs: Iterable[Document], format_of: Callable[[str], SourceFormat], jobs: int
+    docs: Iterable[Document],
+    format_of: Callable[[str], SourceFormat],
+    jobs: int,
+    resolver: Resolver | None = None,
 ) -> Iterator[Parsed]:
     """``(document, format, links)`` for each document, in order. ``links``
-    is None for the formats left to the caller (sitemaps, URL lists).
+    is None for the formats left to the caller (sitemaps, URL lists); they
+    are resolved by ``resolver`` if given, else as written.
     Raises :class:`SourceError` at the document that cannot be read."""
     pending: deque[_Entry] = deque()
     pool: ProcessPoolExecutor | None = None
@@ -97,15 +105,15 @@ def parse_documents(
                 pending.append((doc, fmt, None, 0))
             else:
                 if batch is None or batch.future is not None:
-                    batch = _Batch()
+                    batch = _Batch(resolver)
                 pending.append((doc, fmt, batch, len(batch.items)))
-                batch.items.append((doc.path, fmt))
+                batch.items.append((doc, fmt))
                 if len(batch.items) == _BATCH:
-                    batch.future = pool.submit(parse_batch, batch.items)
+                    batch.future = pool.submit(parse_batch, batch.items, resolver)
             while pending and (pending[0][2] is None or len(pending) > jobs * _AHEAD):
-                yield _result(pool, *pending.popleft())
+                yield _result(pool, resolver, *pending.popleft())
         while pending:
-            yield _result(pool, *pending.popleft())
+            yield _result(pool, resolver, *pending.popleft())
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -113,6 +121,7 @@ def parse_documents(
 
 def _result(
     pool: ProcessPoolExecutor | None,
+    resolver: Resolver | None,
     doc: Document,
     fmt: SourceFormat,
     batch: _Batch | None,
@@ -121,7 +130,7 @@ def _result(
     if batch is None or pool is None:
         if fmt not in PARALLEL:
             return doc, fmt, None
-        parsed = parse_file(doc.path, fmt)
+        parsed = _parse(doc, fmt, resolver)
     else:
         try:
             parsed = batch.parsed(pool, index)
@@ -135,8 +144,18 @@ def _result(
     return doc, fmt, [Link(url, path, line, column) for url, line, column in parsed]
 
 
-def parse_batch(items: list[tuple[str, SourceFormat]]) -> list[_Parsed]:
-    return [parse_file(path, fmt) for path, fmt in items]
+def parse_batch(
+    items: list[tuple[Document, SourceFormat]], resolver: Resolver | None
+) -> list[_Parsed]:
+    return [_parse(doc, fmt, resolver) for doc, fmt in items]
+
+
+def _parse(doc: Document, fmt: SourceFormat, resolver: Resolver | None) -> _Parsed:
+    parsed = parse_file(doc.path, fmt)
+    if resolver is None or isinstance(parsed, str):
+        return parsed
+    resolve = resolver.for_file(doc)
+    return [(resolve(url), line, column) for url, line, column in parsed]
 
 
 def parse_file(path: str, fmt: SourceFormat) -> _Parsed:

@@ -42,6 +42,7 @@ __all__ = ["RemapRule", "Resolve", "Resolver", "remapped", "resolved"]
 
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PATH_AND_REST = re.compile(r"([^?#]*)(.*)", re.DOTALL)
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote_from_bytes leaves as it is
 
 
 class RemapRule(Protocol):
@@ -147,5 +148,7 @@ def _file_url(directory: str, url: str, document: str, under_root: bool = False)
         if written.endswith("/") and not target.endswith(os.sep):
             target += os.sep  # "file.md/" is not file.md; "dir/" keeps its slash
     if os.sep == "/":  # what Path.as_uri() does on POSIX, without its parsing (~10x faster)
+        if _UNQUOTED.fullmatch(target):  # nothing to quote: the common case, 3x faster again
+            return "file://" + target + rest
         return "file://" + quote_from_bytes(os.fsencode(target)) + rest
     return Path(target).as_uri() + rest
