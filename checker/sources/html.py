@@ -35,6 +35,7 @@ from checker.sources import css
 from checker.sources._text import Locator, decode_html
 from checker.sources.htmldepth import cap_depth
 from checker.sources.interface import Link
+from checker.sources.urltext import srcset
 
 # The attributes read on each element.
 _URL_ATTRS = {
@@ -165,35 +166,6 @@ def _style_attribute(value: str, finder: _Finder, base: str) -> Iterator[tuple[s
 def _hint_only(rel: str | None) -> bool:
     tokens = (rel or "").lower().split()
     return bool(tokens) and all(token in _HINT_ONLY for token in tokens)
-
-
-def srcset(value: str) -> Iterator[tuple[str, int]]:
-    """The URLs of a ``srcset``, with their offsets in it (the HTML spec's
-    algorithm: a URL ends at whitespace; descriptors run to a comma outside
-    parentheses; a URL's trailing commas end the candidate)."""
-    i, n = 0, len(value)
-    while i < n:
-        while i < n and (value[i].isspace() or value[i] == ","):
-            i += 1
-        start = i
-        while i < n and not value[i].isspace():
-            i += 1
-        url = value[start:i]
-        if url.endswith(","):
-            url = url.rstrip(",")
-        else:
-            depth = 0
-            while i < n:
-                char = value[i]
-                i += 1
-                if char == "(":
-                    depth += 1
-                elif char == ")":
-                    depth = max(depth - 1, 0)
-                elif char == "," and not depth:
-                    break
-        if url:
-            yield url, start
 
 
 def _refresh(

@@ -8,6 +8,7 @@ URL must cost no more than reading it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 # GitHub's autolink rule: trailing punctuation is not part of a bare URL.
@@ -72,3 +73,32 @@ def _punycode(label: str) -> str:
         return "xn--" + label.encode("punycode").decode("ascii")
     except UnicodeError:
         return label
+
+
+def srcset(value: str) -> Iterator[tuple[str, int]]:
+    """The URLs of a ``srcset``, with their offsets in it (the HTML spec's
+    algorithm: a URL ends at whitespace; descriptors run to a comma outside
+    parentheses; a URL's trailing commas end the candidate)."""
+    i, n = 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0
+            while i < n:
+                char = value[i]
+                i += 1
+                if char == "(":
+                    depth += 1
+                elif char == ")":
+                    depth = max(depth - 1, 0)
+                elif char == "," and not depth:
+                    break
+        if url:
+            yield url, start
