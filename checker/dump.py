@@ -49,7 +49,7 @@ def dump(
     actions = github_actions.active(os.environ if environ is None else environ)
     fmt = settings.format
     as_json = fmt is Format.JSON or fmt is Format.JSONL
-    places = _JsonPlaces(masker) if as_json else _TextPlaces(masker)
+    places = _Places(masker, as_json)
     excluded = 0
     separator = "\n  "  # JSON: the first entry's; then ",\n  "
     if fmt is Format.JSON:
@@ -95,11 +95,12 @@ def _json_line(url: str, places: str, total: int, reason: str | None) -> str:
     )
 
 
-class _JsonPlaces:
-    """A URL's places as JSON objects, each path masked and encoded once per run."""
+class _Places:
+    """A URL's places, each path masked (and, for JSON, encoded) once per run."""
 
-    def __init__(self, masker: Masker) -> None:
+    def __init__(self, masker: Masker, as_json: bool) -> None:
         self._masker = masker
+        self._as_json = as_json
         self._paths: dict[str, str] = {}
 
     def __call__(self, sources: tuple[Source, ...]) -> str:
@@ -108,28 +109,13 @@ class _JsonPlaces:
     def _place(self, source: Source) -> str:
         path = self._paths.get(source.path)
         if path is None:
-            path = self._paths[source.path] = _string(self._masker.text(source.path))
+            path = self._masker.text(source.path)
+            path = self._paths[source.path] = _string(path) if self._as_json else path
+        if not self._as_json:
+            return f"{path}:{source.line}" + ("" if source.column is None else f":{source.column}")
         if source.column is None:
             return f'{{"path": {path}, "line": {source.line}}}'
         return f'{{"path": {path}, "line": {source.line}, "column": {source.column}}}'
-
-
-class _TextPlaces:
-    """A URL's places as ``path:line:column``, each path masked once per run."""
-
-    def __init__(self, masker: Masker) -> None:
-        self._masker = masker
-        self._paths: dict[str, str] = {}
-
-    def __call__(self, sources: tuple[Source, ...]) -> str:
-        return ", ".join(map(self._place, sources))
-
-    def _place(self, source: Source) -> str:
-        path = self._paths.get(source.path)
-        if path is None:
-            path = self._paths[source.path] = self._masker.text(source.path)
-        column = "" if source.column is None else f":{source.column}"
-        return f"{path}:{source.line}{column}"
 
 
 def _line(url: str, places: str, listed: int, total: int, reason: str | None, actions: bool) -> str:

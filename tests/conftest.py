@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from unittest import mock
 
 import pytest
@@ -82,39 +82,41 @@ def aioresponses_mock() -> Iterator[object]:
         core.ClientResponse = original  # type: ignore[misc]
 
 
-class ServerThread:
-    """An aiohttp app served on 127.0.0.1 from its own thread and loop.
+class LoopThread:
+    """A server on ``host``, run from its own thread and event loop.
 
     For synchronous tests (the CLI owns its event loop, so it cannot run
     inside a test's loop). ``host`` may be another loopback address, such as
     127.0.0.2 (all of 127/8 is loopback on Linux), for a second host name.
+    A subclass starts its server in :meth:`_start` and stops it in :meth:`_stop`.
     """
 
-    def __init__(self, app: web.Application, host: str = "127.0.0.1") -> None:
-        self.app = app
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._runner: web.AppRunner | None = None
+
+    async def _start(self) -> int:
+        """Start serving on ``self.host``; return the port."""
+        raise NotImplementedError
+
+    async def _stop(self) -> None:
+        """Stop serving, and let go of what the server still holds."""
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
-        self._runner = web.AppRunner(self.app, handle_signals=False)
-        self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, self.host, 0)
-        self._loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._loop.run_until_complete(self._start())
         self._ready.set()
         self._loop.run_forever()
-        self._loop.run_until_complete(self._runner.cleanup())
+        self._loop.run_until_complete(self._stop())
         self._loop.close()
 
     def url(self, path: str = "/") -> str:
         return f"http://{self.host}:{self.port}{path}"
 
-    def __enter__(self) -> ServerThread:
+    def __enter__(self) -> Self:
         self._thread.start()
         self._ready.wait(10)
         return self
@@ -122,6 +124,24 @@ class ServerThread:
     def __exit__(self, *exc: object) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+
+
+class ServerThread(LoopThread):
+    """An aiohttp app served from its own thread and loop (see :class:`LoopThread`)."""
+
+    def __init__(self, app: web.Application, host: str = "127.0.0.1") -> None:
+        super().__init__(host)
+        self.app = app
+        self._runner = web.AppRunner(app, handle_signals=False)
+
+    async def _start(self) -> int:
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, 0)
+        await site.start()
+        return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+
+    async def _stop(self) -> None:
+        await self._runner.cleanup()
 
 
 class SlowSite:

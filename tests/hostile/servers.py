@@ -17,10 +17,11 @@ import contextlib
 import gzip
 import socket
 import struct
-import threading
 from collections.abc import Callable, Iterator
 
 from aiohttp import web
+
+from tests.conftest import LoopThread
 
 # Written in a reply wherever a behaviour echoes what the client sent in its
 # X-Token header: a server that reflects a secret into a Location or a status line.
@@ -295,42 +296,27 @@ BEHAVIOURS: dict[str, Callable[[], Behaviour]] = {
 }
 
 
-class RawServerThread:
+class RawServerThread(LoopThread):
     """A behaviour served on ``host`` from its own thread and loop (for CLI tests)."""
 
     def __init__(self, handler: Behaviour, host: str = "127.0.0.1") -> None:
+        super().__init__(host)
         self.handler = handler
-        self.host = host
-        self.port = 0
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._server: asyncio.Server | None = None
 
-    def _serve(self) -> None:
-        loop = self._loop
-        asyncio.set_event_loop(loop)
-        server = loop.run_until_complete(asyncio.start_server(self.handler, self.host, 0))
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-        loop.run_forever()
-        server.close()
-        for task in asyncio.all_tasks(loop):  # connections still held (a black hole)
-            task.cancel()
+    async def _start(self) -> int:
+        self._server = await asyncio.start_server(self.handler, self.host, 0)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        current = asyncio.current_task()
+        for task in asyncio.all_tasks():  # connections still held (a black hole)
+            if task is not current:
+                task.cancel()
         with contextlib.suppress(Exception):
-            loop.run_until_complete(asyncio.sleep(0.05))
-        loop.close()
-
-    def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}{path}"
-
-    def __enter__(self) -> RawServerThread:
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+            await asyncio.sleep(0.05)
 
 
 @contextlib.contextmanager

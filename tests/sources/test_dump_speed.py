@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.dump import _json_line, _JsonPlaces
+from checker.dump import _json_line, _Places
 from checker.models import Places, Source, count_places
 from checker.redact import Masker
 from checker.reporters.neutral import json_safe
@@ -64,6 +64,6 @@ def test_json_lines_are_what_json_dumps_wrote(
             ensure_ascii=False,
         )
     )
-    line = _json_line(url, _JsonPlaces(masker)(places), count_places(places), reason)
+    line = _json_line(url, _Places(masker, as_json=True)(places), count_places(places), reason)
     assert line == expected
     assert json.loads(line)["sources_total"] == len(listed) + more
