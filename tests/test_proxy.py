@@ -221,3 +221,27 @@ async def test_a_hostile_proxy_is_that_urls_error_never_a_crash(
         result = await probe_url(f"{scheme}://site.invalid/", timeout=1)
     assert result.outcome in (Outcome.ERROR, Outcome.BROKEN)
     assert result.error is None or result.error.kind is not ErrorKind.INTERNAL
+
+
+async def test_a_sitemap_is_fetched_through_the_proxy_too(aiohttp_server: Any) -> None:
+    """The one fetch path uses the run's proxies: a sitemap on a host only the
+    proxy can reach is read, and the proxy saw the request (the urllib path
+    this replaced had its own proxy rules)."""
+    from checker.api import build_index
+
+    async def sitemap(request: web.Request) -> web.Response:
+        body = "<urlset><url><loc>http://intranet.invalid/page</loc></url></urlset>"
+        return web.Response(text=body, content_type="application/xml")
+
+    app = web.Application()
+    app.router.add_get("/sitemap.xml", sitemap)
+    server = await aiohttp_server(app)
+    proxy = ForwardProxy(("127.0.0.1", server.port))
+    async with forward_proxy(proxy) as proxy_url:
+        options = {"sitemap": ["http://intranet.invalid/sitemap.xml"], "http_proxy": proxy_url}
+        settings_ = Settings.model_validate(options)
+        # The private fetcher runs its own loop in a thread; this loop serves the proxy.
+        index = await asyncio.to_thread(build_index, settings=settings_)
+    with index:
+        assert [t.url for t in index] == ["http://intranet.invalid/page"]
+    assert proxy.seen == ["GET http://intranet.invalid/sitemap.xml"]

@@ -1,19 +1,15 @@
 """The one fetch path for remote documents: sitemaps now, robots.txt and crawled pages later.
 
-A document is fetched with the run's aiohttp session (checker/session.py),
-so the run's connector limit, TLS and proxy rules apply, and every hop of
-it, redirects included, passes the run's exclusion rules first
-(checker/gate.py: ``--exclude``/``--include``, ``.urlcheckignore`` when
-the caller read it, ``--scheme``, the offline URL checks, and both halves of
-``--exclude-private``).
-Only ``http``/``https`` is ever fetched: a remote sitemap naming
-``file:///etc/passwd`` cannot make urlcheck open a local file.
+A document is fetched with the run's aiohttp session (checker/session.py)
+and its connector limit, TLS and proxies (proxy.py); every hop, redirects
+included, passes the run's exclusion rules first (checker/gate.py, the
+ignore rules and both halves of ``--exclude-private`` among them). Only
+``http``/``https`` is fetched: a remote sitemap naming ``file:///etc/passwd``
+cannot make urlcheck open a local file.
 
-Caps, per fetch: ``--fetch-timeout`` seconds for the whole fetch (a server
-sending one byte every half second ends at the cap, not after
-read-timeout times bytes), and :data:`MAX_BYTES` both on the wire and after
-gzip is undone (a small gzip bomb ends at the cap too). The user's ``-H``
-headers are not sent: they belong to the checks.
+Caps, per fetch: ``--fetch-timeout`` seconds in all (one byte every half
+second ends at the cap), and :data:`MAX_BYTES` on the wire and after gzip is
+undone (a gzip bomb too). The user's ``-H`` headers belong to the checks.
 
 The source stage is synchronous, so the fetcher is a plain callable,
 ``fetch(url) -> BinaryIO``, over one async implementation, :func:`download`.
@@ -35,11 +31,13 @@ import zlib
 from typing import TYPE_CHECKING, BinaryIO
 
 import aiohttp
+from multidict import CIMultiDict
 from yarl import URL
 
 from checker.filters import IgnoreRules
 from checker.gate import Gate
 from checker.models import Result, Target
+from checker.proxy import Proxies
 from checker.session import open_session
 from checker.sources.interface import SourceError
 
@@ -52,6 +50,7 @@ _GZIP_LAYERS = 2  # Content-Encoding: gzip around a .xml.gz file; more is a bomb
 _CHUNK = 1 << 16
 _SPOOL = 1 << 20  # bodies past 1 MB go to a temporary file, not memory
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_ACCEPT_GZIP: CIMultiDict[str] = CIMultiDict({"Accept-Encoding": "gzip"})
 _HTTP = frozenset({"http", "https"})
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")  # anchored by match(): linear
 
@@ -105,17 +104,23 @@ async def _follow(
     timeout = aiohttp.ClientTimeout(
         total=None, sock_connect=settings.connect_timeout, sock_read=settings.timeout
     )
+    # The run's proxies, chosen per hop as the probe chooses them (proxy.py).
+    proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
     for _ in range(settings.max_redirects + 1):
         reason = await gate.refuse(current)
         if reason is not None:
             where = "" if current == url else f"redirected to {current}: "
             raise FetchError(url, where + reason)
         try:
+            target = URL(current)
+            proxy, proxy_headers, headers = proxies.for_url(target, _ACCEPT_GZIP)
             async with session.get(
-                URL(current),
+                target,
                 allow_redirects=False,
                 auto_decompress=False,  # inflated by us, under the byte cap
-                headers={"Accept-Encoding": "gzip"},
+                headers=headers,
+                proxy=proxy,
+                proxy_headers=proxy_headers,
                 timeout=timeout,
             ) as response:
                 if response.status in _REDIRECTS:
