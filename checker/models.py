@@ -43,6 +43,7 @@ class ErrorKind(StrEnum):
     TOO_MANY_REDIRECTS = "too_many_redirects"
     BAD_REDIRECT = "bad_redirect"
     MISSING_FILE = "missing_file"  # a local file: or relative link whose file does not exist
+    MISSING_FRAGMENT = "missing_fragment"  # the page or file exists, the #anchor does not
     INTERNAL = "internal"  # a bug in urlcheck met while checking this URL; the run exits 3
 
 
@@ -106,6 +107,32 @@ class Failure:
         return {"kind": str(self.kind), "message": self.message}
 
 
+@dataclass(slots=True, frozen=True)
+class Health:
+    """What the store (``--cache``) remembers of a URL's earlier checks.
+
+    ``counts`` is whether this result's failure fails the run under
+    ``--fail-on``: a known or flaky failure is reported but does not count.
+    """
+
+    first_failed_at: str | None = None
+    consecutive_failures: int = 0
+    last_ok_at: str | None = None
+    flaky: bool = False
+    new: bool = False  # failed now, and was ok (or never seen) in its previous check
+    counts: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "first_failed_at": self.first_failed_at,
+            "consecutive_failures": self.consecutive_failures,
+            "last_ok_at": self.last_ok_at,
+            "flaky": self.flaky,
+            "new": self.new,
+            "counts": self.counts,
+        }
+
+
 @dataclass(slots=True)
 class Result:
     """The one record a URL yields. Its dict form is the RESULT contract in the README."""
@@ -126,6 +153,24 @@ class Result:
     # In to_dict only when set: absent otherwise, as schema.py describes them.
     moved_to: str | None = None
     suggestion: str | None = None
+    # Why this failure is reported as a warning and does not fail the run
+    # (--warn, --redirects warn). None: a failure counts as usual.
+    warning: str | None = None
+    # The store's memory of this URL (--cache): set only when the store is on.
+    health: Health | None = None
+    # When the result was reused from the store instead of requested (--cache):
+    # the ISO 8601 time it was checked. None: checked in this run.
+    cached_at: str | None = None
+
+    @property
+    def fails_run(self) -> bool:
+        """Whether this result makes the exit code 1: a failure that is
+        neither a warning nor excused by ``--fail-on``."""
+        return (
+            self.outcome.failed
+            and self.warning is None
+            and (self.health is None or self.health.counts)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +187,11 @@ class Result:
             "reason": self.reason,
             **({"moved_to": self.moved_to} if self.moved_to is not None else {}),
             **({"suggestion": self.suggestion} if self.suggestion is not None else {}),
+            **({"warning": self.warning} if self.warning is not None else {}),
+            **({"health": self.health.to_dict()} if self.health is not None else {}),
+            **(
+                {"cached": True, "checked_at": self.cached_at} if self.cached_at is not None else {}
+            ),
         }
 
     @classmethod
@@ -166,6 +216,12 @@ class Summary:
     # Results whose error kind is ``internal`` (counted within ``error``): the
     # CLI exits 3 for them. Not in the JSON summary: each such result says so.
     internal: int = 0
+    # Failures reported as warnings (Result.warning): counted within broken,
+    # error and cancelled too, but they do not fail the run.
+    warnings: int = 0
+    # Failures that do not fail the run (Result.fails_run is false): the
+    # warnings, and failures --fail-on excuses (known or flaky ones).
+    excused: int = 0
 
     def add(self, result: Result) -> None:
         self.total += 1
@@ -173,10 +229,20 @@ class Summary:
         setattr(self, name, getattr(self, name) + 1)
         if result.error is not None and result.error.kind is ErrorKind.INTERNAL:
             self.internal += 1
+        if result.outcome.failed:
+            if result.warning is not None:
+                self.warnings += 1
+            if not result.fails_run:
+                self.excused += 1
+
+    @property
+    def failing(self) -> int:
+        """The results that fail the run: what the exit code follows."""
+        return self.broken + self.error + self.cancelled - self.excused
 
     @property
     def failed(self) -> bool:
-        return bool(self.broken or self.error or self.cancelled)
+        return self.failing > 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +252,7 @@ class Summary:
             "error": self.error,
             "excluded": self.excluded,
             "cancelled": self.cancelled,
+            "warnings": self.warnings,
             "duration_s": round(self.duration_s, 3),
             "strategy": self.strategy,
         }

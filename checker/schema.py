@@ -72,6 +72,21 @@ class Failure(_Model):
     message: str = Field(description="a human-readable explanation")
 
 
+class Health(_Model):
+    """With ``--cache``: a URL's record in the store, as of this run."""
+
+    first_failed_at: str | None = Field(
+        description="when the current run of failures began (ISO 8601, UTC); null when ok"
+    )
+    consecutive_failures: int = Field(ge=0, description="failed checks in a row, this one included")
+    last_ok_at: str | None = Field(description="the last check that was ok; null if none")
+    flaky: bool = Field(
+        description="the outcome flipped between ok and failed at least twice in the last 10 checks"
+    )
+    new: bool = Field(description="failed now, and ok (or never seen) in its previous check")
+    counts: bool = Field(description="whether this failure fails the run under --fail-on")
+
+
 class Result(_Model):
     """What became of one unique URL: one RESULT, one jsonl line."""
 
@@ -120,6 +135,29 @@ class Result(_Model):
         "the Wayback Machine; absent otherwise",
         json_schema_extra=_no_default,
     )
+    warning: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="why this failure is reported as a warning, which does not fail the run; "
+        "absent otherwise",
+        json_schema_extra=_no_default,
+    )
+    health: Health | SkipJsonSchema[None] = Field(
+        default=None,
+        description="with --cache: what the store remembers of this URL's earlier checks; "
+        "absent otherwise",
+        json_schema_extra=_no_default,
+    )
+    cached: bool | SkipJsonSchema[None] = Field(
+        default=None,
+        description="with --cache: true when the result was reused from the store, "
+        "without a request; absent otherwise",
+        json_schema_extra=_no_default,
+    )
+    checked_at: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="with cached: when the reused result was checked (ISO 8601, UTC)",
+        json_schema_extra=_no_default,
+    )
 
 
 class Summary(_Model):
@@ -131,6 +169,11 @@ class Summary(_Model):
     error: int = Field(ge=0)
     excluded: int = Field(ge=0)
     cancelled: int = Field(ge=0)
+    warnings: int = Field(
+        ge=0,
+        description="failures reported as warnings (counted in broken, error or cancelled "
+        "too); they do not fail the run",
+    )
     duration_s: float = Field(ge=0, description="wall-clock seconds for the whole run")
     strategy: Annotated[StrategyName, _one_of(StrategyName, "the --strategy that ran")]
 

@@ -18,7 +18,7 @@ from checker.strategies.interface import Check
 
 
 def _failed(result: Result) -> bool:
-    return result.outcome.failed
+    return result.fails_run
 
 
 async def run(
@@ -29,7 +29,7 @@ async def run(
     try:
         async for result in results:
             yield result
-            if result.outcome.failed:
+            if result.fails_run:
                 return
     finally:
         await results.aclose()
