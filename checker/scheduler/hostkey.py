@@ -8,6 +8,7 @@ hostless queue, whose check then reports the URL's own error.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from checker.models import Target
@@ -21,3 +22,17 @@ def host_of(target: Target) -> str | None:
         return None
     host = match.group(1).lower().strip("[]")
     return host or None
+
+
+def host_bucket(host: str | None, buckets: int) -> int:
+    """The bucket (0-based, below ``buckets``) a host belongs to, the same in
+    every process and on every machine: ``--workers`` and ``--shard`` split a
+    run by it, so that each host's politeness lives in exactly one place.
+
+    Python's ``hash`` is salted per process, so a fixed digest is used. The
+    hostless queue (``None``) is bucket 0.
+    """
+    if host is None or buckets <= 1:
+        return 0
+    digest = hashlib.blake2b(host.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % buckets
