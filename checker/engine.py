@@ -11,23 +11,29 @@ import sys
 import time
 import traceback
 from collections.abc import AsyncGenerator, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import aiohttp
 
 from checker import strategies
+from checker.crawl.stats import CrawlStats
 from checker.errors import internal
 from checker.filters import IgnoreRules
 from checker.gate import Gate
 from checker.hoststats import HostStats
 from checker.https_upgrade import ProbeLike, RequireHttps
-from checker.models import Outcome, Result, Summary, Target
+from checker.models import LateSources, Outcome, Result, Summary, Target
 from checker.probe import Probe
 from checker.redact import Masker, forms, redact
-from checker.scheduler import Attempted, Rules, Schedule
+from checker.scheduler import Attempt, Attempted, Rules, Schedule
 from checker.scheduler.hostkey import host_of
 from checker.session import open_session
 from checker.settings import Settings
 from checker.targets import TargetIndex
+
+if TYPE_CHECKING:
+    from checker.crawl.crawler import Crawl
 
 # Targets read ahead of the checks, so that hosts further down the input can
 # run while the first ones wait (docs/SCHEDULING.md: why this bound suffices).
@@ -48,6 +54,11 @@ class Check:
 
     def limits(self, host: str) -> tuple[int, float]:
         return self._probe.limits(host)
+
+    @property
+    def gate(self) -> Gate:
+        """What decides whether a target is requested (a crawl asks it before a page read)."""
+        return self._gate
 
     async def __call__(self, target: Target, tries: int = 1) -> Result | Attempted:
         """Attempt number ``tries`` at ``target``: a final :class:`Result`, or
@@ -99,7 +110,9 @@ class Run:
         self._ignore = ignore  # .urlcheckignore rules, when the caller read the file
         self.summary = Summary(strategy=settings.strategy.value)
         self._targets = targets
-        self._reported = bytearray(len(targets))
+        self._reported = bytearray(len(targets))  # grows with a crawl's targets
+        self.crawl: Crawl | None = None
+        self.crawl_stats = CrawlStats()
         self._started = time.perf_counter()
         self._secrets = forms(settings.secrets)
         # Filled in as the run goes, one entry per host; only with --host-stats.
@@ -110,21 +123,35 @@ class Run:
         self._started = time.perf_counter()
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
-            check = check_for(session, settings, self._ignore, self.host_stats)
+            plain = check_for(session, settings, self._ignore, self.host_stats)
+            check: Attempt = plain
+            targets: Iterator[Target] = iter(self._targets)
+            workers = len(self._targets)
+            crawl = None
+            if settings.crawl:
+                from checker.crawl.crawler import Crawl
+
+                crawl = self.crawl = Crawl(
+                    settings, self._targets, plain, session, self._was_reported, self.crawl_stats
+                )
+                check, targets, workers = crawl, crawl.feed, settings.concurrency
             rules = Rules(
                 retries=settings.retries,
                 max_retry_wait=settings.max_retry_wait,
                 retry_wait=settings.retry_wait,
                 dead_after=settings.dead_host_after,
                 lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
-                limits=check.limits,
+                limits=plain.limits,
                 stats=self.host_stats,
+                on_grow=None if crawl is None else crawl.attach,
             )
             # One worker per target at most: -c 1000000 for one URL is one worker.
-            workers = max(1, min(settings.concurrency, len(self._targets)))
-            stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
+            workers = max(1, min(settings.concurrency, workers))
+            stream = strategy(targets, check, workers, Schedule(rules, host_of))
             try:
                 async for result in stream:
+                    if crawl is not None:
+                        crawl.late.refresh(result)  # the places known by now
                     self._count(redact(result, self._secrets))
                     yield result
             finally:
@@ -141,7 +168,22 @@ class Run:
                 self._count(result)
                 yield result
 
+    def late_sources(self) -> Iterator[LateSources]:
+        """A crawl's places found after their URL's result was out, masked."""
+        if self.crawl is None:
+            return
+        masker = Masker(self._secrets)
+        for late in self.crawl.late.records():
+            sources = tuple(replace(s, path=masker.text(s.path)) for s in late.sources)
+            yield replace(late, url=masker.text(late.url), sources=sources)
+
+    def _was_reported(self, index: int) -> bool:
+        return index < len(self._reported) and bool(self._reported[index])
+
     def _count(self, result: Result) -> None:
-        self._reported[result.index] = 1
+        reported = self._reported
+        if result.index >= len(reported):
+            reported.extend(bytes(max(result.index + 1, 2 * len(reported)) - len(reported)))
+        reported[result.index] = 1
         self.summary.add(result)
         self.summary.duration_s = time.perf_counter() - self._started
