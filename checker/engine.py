@@ -132,8 +132,15 @@ class Run:
                 from checker.crawl.crawler import Crawl
 
                 crawl = self.crawl = Crawl(
-                    settings, self._targets, plain, session, self._was_reported, self.crawl_stats
+                    settings,
+                    self._targets,
+                    plain,
+                    session,
+                    self._was_reported,
+                    self.crawl_stats,
+                    self._ignore,
                 )
+                await crawl.start()
                 check, targets, workers = crawl, crawl.feed, settings.concurrency
             rules = Rules(
                 retries=settings.retries,

@@ -30,6 +30,7 @@ from checker.crawl.robots import Robots
 from checker.crawl.scope import Scope
 from checker.crawl.stats import CrawlStats
 from checker.errors import internal
+from checker.filters import IgnoreRules
 from checker.hostpolicy import PolicyTable
 from checker.models import Failure, Outcome, Result, Target
 from checker.probe import FAILURE_CAUSES, THROTTLE_STATUSES
@@ -61,6 +62,7 @@ class Crawl:
         session: aiohttp.ClientSession,
         reported: Callable[[int], bool],
         stats: CrawlStats,
+        ignore: IgnoreRules = (),
     ) -> None:
         self._settings = settings
         self._index = index
@@ -68,7 +70,9 @@ class Crawl:
         self._reported = reported
         self.stats = stats
         seeds = [(i, url) for i, url in index.read_from(ARG) if _is_http(url)]
-        self.scope = Scope(settings.crawl_scope, (url for _, url in seeds))
+        self._seeds = [url for _, url in seeds]
+        self._session, self._ignore = session, ignore
+        self.scope = Scope(settings.crawl_scope, self._seeds)
         self._depth = array("I", [NOT_A_PAGE]) * len(index)
         for i, _ in seeds:
             self._depth[i] = 0
@@ -88,6 +92,17 @@ class Crawl:
         self.late = Late(index)
         self._grown: Callable[[], None] = lambda: None
         self._debug = settings.debug
+
+    async def start(self) -> None:
+        """Before the first check: the seeds' sitemaps (``--crawl-sitemap``)."""
+        if self._settings.crawl_sitemap and self._seeds:
+            from checker.crawl.sitemap import sitemap_pages
+
+            settings = self._settings
+            pages = await sitemap_pages(
+                self._seeds, settings, self._session, self._ignore, self.scope, warn_on_stderr
+            )
+            self._grow(pages, 1)  # as if the seed linked to them
 
     def attach(self, grown: Callable[[], None]) -> None:
         """The scheduler's hook (Rules.on_grow): call ``grown`` when URLs were added."""
@@ -122,7 +137,8 @@ class Crawl:
         if tries > 1:
             return index in self._retrying
         url = target.url
-        if not _is_http(url) or not self.scope(url) or _key(url) in self._read:
+        in_scope = depth == 0 or self.scope(url)  # a seed is read whatever --crawl-scope says
+        if not _is_http(url) or not in_scope or _key(url) in self._read:
             return False
         if self._started >= self._settings.max_pages:
             return False
