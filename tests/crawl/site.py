@@ -17,13 +17,15 @@ BIG = 11 * 1024 * 1024  # over the 10 MB page cap
 
 def page(*links: str, extra: str = "") -> str:
     anchors = "\n".join(f'<p><a href="{link}">{link}</a></p>' for link in links)
-    return f"<!doctype html>\n<html><head><title>t</title></head><body>\n{anchors}\n{extra}</body></html>\n"
+    head = "<!doctype html>\n<html><head><title>t</title></head><body>\n"
+    return f"{head}{anchors}\n{extra}</body></html>\n"
 
 
 class Site:
     def __init__(self, other: str = "") -> None:
         self.other = other  # the out-of-scope host's base URL, e.g. http://127.0.0.2:PORT
         self.requests: Counter[tuple[str, str]] = Counter()
+        self.sitemap = True  # False: /sitemap.xml is a 404
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -43,7 +45,7 @@ class Site:
         match path:
             case "/robots.txt":
                 return web.Response(text="User-agent: *\nDisallow: /docs/private/\n")
-            case "/sitemap.xml":
+            case "/sitemap.xml" if self.sitemap:
                 xml = (
                     '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                     f"<url><loc>{request.url.origin()}/docs/orphan</loc></url></urlset>"
