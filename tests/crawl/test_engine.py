@@ -40,7 +40,8 @@ def test_first_exception_stops_the_crawl(served: Served) -> None:
     assert crawled.code == 1
     outcomes = [r["outcome"] for r in crawled.results]
     failed = [r for r in crawled.results if r["outcome"] == "broken"]
-    assert len(failed) == 1 and failed[0]["url"].endswith("/docs/missing")
+    assert len(failed) == 1
+    assert failed[0]["url"].endswith("/docs/missing")
     first_failure = outcomes.index("broken")
     assert set(outcomes[first_failure + 1 :]) <= {"cancelled"}
     # Stopped: the deep pages past the failure were never all read.
@@ -53,7 +54,8 @@ def test_late_places_close_the_jsonl_report(served: Served) -> None:
     seed = served.url("/docs/")
     # /docs/ is the seed (reported first); p1 links back to it afterwards.
     late = [entry for entry in crawled.late if entry["url"] == seed]
-    assert late and {"path": served.url("/docs/p1"), "line": 3, "column": 13} in late[0]["sources"]
+    assert late
+    assert {"path": served.url("/docs/p1"), "line": 3, "column": 13} in late[0]["sources"]
     # No place is listed twice, across a result and its late record.
     for entry in crawled.late:
         result = crawled.by_url(entry["url"].removeprefix(served.url("")[:-1]))
