@@ -152,8 +152,10 @@ def test_relative_links_in_local_files_become_file_urls(tmp_path: Path) -> None:
         (tmp_path / "docs/guide/img/a b.png").as_uri() + "?x=1",
         "/root.md",  # nothing to resolve it against: reported invalid_url with a hint
         "https://cdn.example/x.js",
-        "#f",
+        (tmp_path / "docs/guide/page.md").as_uri() + "#f",  # its own document's anchor
     ]
+    off = _resolve(tmp_path, "[e](#f)\n", fragments="off")
+    assert off == ["#f"]  # not checked: stays as written, reported as excluded
 
 
 def test_base_url_maps_the_walked_directory_to_a_url(tmp_path: Path) -> None:
