@@ -206,7 +206,7 @@ def test_file_links_are_checked_on_disk(tmp_path: Path) -> None:
         tmp_path,
         {
             "docs/index.md": "[ok](guide/a%20b.md#x) [dir](guide/) [gone](gone.md) [root](/r.md)\n",
-            "docs/guide/a b.md": "",
+            "docs/guide/a b.md": "# X\n",
         },
     )
     report = check_sync(sources=[str(tmp_path / "docs")], settings=Settings(retries=0))
