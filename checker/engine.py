@@ -15,6 +15,7 @@ from collections.abc import AsyncGenerator, Iterator
 import aiohttp
 
 from checker import strategies
+from checker.choices import Fragments
 from checker.errors import internal
 from checker.filters import IgnoreRules
 from checker.gate import Gate
@@ -74,9 +75,17 @@ def check_for(
     settings: Settings,
     ignore: IgnoreRules = (),
     host_stats: dict[str, HostStats] | None = None,
+    targets: TargetIndex | None = None,
 ) -> Check:
-    """The check a run makes of each target, over ``session``."""
-    probe: ProbeLike = Probe(session, settings, host_stats)
+    """The check a run makes of each target, over ``session``. ``targets``:
+    the run's index, which --fragments all asks for the pages with anchors."""
+    base = Probe(session, settings, host_stats)
+    probe: ProbeLike = base
+    if settings.fragments is Fragments.ALL:  # innermost: it asks the probe to read pages
+        from checker.anchors.remote import RemoteAnchors, pages_with_fragments
+
+        pages = pages_with_fragments(targets.urls_containing("#")) if targets else None
+        probe = RemoteAnchors(base, settings, pages)
     if settings.require_https:
         probe = RequireHttps(probe)
     if settings.suggest:
@@ -110,7 +119,7 @@ class Run:
         self._started = time.perf_counter()
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
-            check = check_for(session, settings, self._ignore, self.host_stats)
+            check = check_for(session, settings, self._ignore, self.host_stats, self._targets)
             rules = Rules(
                 retries=settings.retries,
                 max_retry_wait=settings.max_retry_wait,
