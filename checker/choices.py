@@ -54,6 +54,14 @@ class Method(StrEnum):
     GET = "get"
 
 
+class Fragments(StrEnum):
+    """``--fragments``: which ``#anchor`` links are checked (checker/anchors/)."""
+
+    OFF = "off"
+    LOCAL = "local"  # fragments into local files, same-document ``#x`` links included
+    ALL = "all"  # remote pages too: read with GET, capped by --max-page-size
+
+
 class SourceFormat(StrEnum):
     """Document formats (``--default-format``); each value names its module
     under ``checker.sources``, and ``checker.sources.formats`` maps extensions."""

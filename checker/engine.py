@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 
 from checker import strategies
+from checker.choices import Fragments
 from checker.crawl.stats import CrawlStats
 from checker.errors import internal
 from checker.filters import IgnoreRules
@@ -85,9 +86,17 @@ def check_for(
     settings: Settings,
     ignore: IgnoreRules = (),
     host_stats: dict[str, HostStats] | None = None,
+    targets: TargetIndex | None = None,
 ) -> Check:
-    """The check a run makes of each target, over ``session``."""
-    probe: ProbeLike = Probe(session, settings, host_stats)
+    """The check a run makes of each target, over ``session``. ``targets``:
+    the run's index, which --fragments all asks for the pages with anchors."""
+    base = Probe(session, settings, host_stats)
+    probe: ProbeLike = base
+    if settings.fragments is Fragments.ALL:  # innermost: it asks the probe to read pages
+        from checker.anchors.remote import RemoteAnchors, pages_with_fragments
+
+        pages = pages_with_fragments(targets.urls_containing("#")) if targets else None
+        probe = RemoteAnchors(base, settings, pages)
     if settings.require_https:
         probe = RequireHttps(probe)
     if settings.suggest:
@@ -123,7 +132,7 @@ class Run:
         self._started = time.perf_counter()
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
-            plain = check_for(session, settings, self._ignore, self.host_stats)
+            plain = check_for(session, settings, self._ignore, self.host_stats, self._targets)
             check: Attempt = plain
             targets: Iterator[Target] = iter(self._targets)
             workers = len(self._targets)
@@ -170,7 +179,7 @@ class Run:
     def unfinished(self) -> Iterator[Result]:
         """Report as ``cancelled`` every target no result was given for."""
         for target in self._targets:
-            if not self._reported[target.index]:
+            if not self._was_reported(target.index):
                 result = Result.for_target(target, Outcome.CANCELLED)
                 self._count(result)
                 yield result

@@ -144,6 +144,12 @@ class TargetIndex:
         if listed:
             yield _target(index, url, listed, counted)
 
+    def urls_containing(self, text: str) -> Iterator[str]:
+        """The URLs that contain ``text``, found by SQLite without listing
+        every target (anchors/remote.py: the pages with ``#`` links)."""
+        for (url,) in self._db.execute("SELECT url FROM seen WHERE instr(url, ?) > 0", (text,)):
+            yield url
+
     # --- growing during the run (a crawl, checker/crawl/) ---------------------------
 
     def grow(self, links: Iterable[Link]) -> tuple[int, list[int]]:
