@@ -71,10 +71,10 @@ class Check:
             return await self._probe(target, admitted, tries)
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
-                self._print_traceback(target, exc)
+                self.print_traceback(target, exc)
             return Result.for_target(target, Outcome.ERROR, error=internal(exc))
 
-    def _print_traceback(self, target: Target, exc: Exception) -> None:
+    def print_traceback(self, target: Target, exc: Exception) -> None:
         text = f"urlcheck: internal error while checking {target.url}\n"
         text += "".join(traceback.format_exception(exc))
         # A traceback quotes URLs and messages: masked as every output is.
@@ -148,6 +148,7 @@ class Run:
                     self._was_reported,
                     self.crawl_stats,
                     self._ignore,
+                    self.host_stats,
                 )
                 await crawl.start()
                 check, targets, workers = crawl, crawl.feed, settings.concurrency

@@ -6,6 +6,7 @@ A crawl is one more producer of targets on the scheduler's growing frontier
 slot, waits for its host and is retried like any check, and the links it
 finds join the on-disk target index (checker/targets.py), from which the
 frontier reads them lazily. How each part works: crawler.py (which target is
-a page, and what a page adds), page.py (the capped read), scope.py,
-robots.py, feed.py (the growing input and the places found late).
+a page, and what a page adds; the read itself is pages.py's, through the
+probe), scope.py, robots.py, sitemap.py, feed.py (the growing input and the
+places found late).
 """

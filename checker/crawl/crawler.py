@@ -5,40 +5,41 @@ page when it is a seed (an ``http(s)://`` SOURCE) or was found on a page,
 is inside the scope, within ``--depth`` and ``--max-pages``, allowed by
 robots.txt, and its page (fragment aside) was not read under another URL;
 every other target is checked as usual. The page read is the target's check:
-its status is the target's result, and what it answers teaches its host, as
-the probe's answers do. The links found are read by the HTML source
-(checker/sources/html.py) with the page's URL as the base, and added to the
-target index; the frontier reads the new ones from there (feed.py).
+one GET through the probe (probe.py: redirects, headers, credentials,
+proxies, its timeout), whose body pages.py reads, capped by
+``--max-page-size`` and HTML only; its status is the target's result, and
+its answer teaches the host as any check's does. A redirect is followed
+wherever it goes, but a page it ends on outside the scope is not read, nor
+one read already under another URL. The links found are read by the HTML
+source (checker/sources/html.py) with the page's URL as the base, and added
+to the target index; the frontier reads the new ones from there (feed.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
-import time
 from array import array
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import aiohttp
 
-from checker import retry
-from checker.choices import SourceFormat
 from checker.crawl.feed import Feed, Late
-from checker.crawl.page import LeftScope, Page, PageReader
 from checker.crawl.robots import Robots
 from checker.crawl.scope import Scope
 from checker.crawl.stats import CrawlStats
 from checker.errors import internal
 from checker.filters import IgnoreRules
-from checker.hostpolicy import PolicyTable
+from checker.hoststats import HostStats
 from checker.models import Failure, Outcome, Result, Target
-from checker.probe import FAILURE_CAUSES, THROTTLE_STATUSES
+from checker.pages import HTML_TYPES, PageRead
+from checker.probe import Probe
 from checker.proxy import Proxies
-from checker.scheduler import Attempted, Cause
+from checker.scheduler import Attempted
 from checker.settings import Settings
-from checker.sources import ARG, formats
-from checker.sources.interface import Link, ReadContext, warn_on_stderr
+from checker.sources import ARG, html
+from checker.sources._text import Locator
+from checker.sources.interface import Link, warn_on_stderr
 from checker.sources.resolve import Resolver, remapped
 from checker.targets import TargetIndex
 from checker.urls import parse
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 
 NOT_A_PAGE = 0xFFFFFFFF  # a depth: links of local files, and what is not read
 _GROW_BATCH = 8192  # links added to the index at a time (a link flood stays bounded)
-_THREAD_BYTES = 256 * 1024  # larger pages are parsed off the event loop
+_THREAD_CHARS = 256 * 1024  # larger pages are parsed off the event loop
 
 
 class Crawl:
@@ -63,6 +64,7 @@ class Crawl:
         reported: Callable[[int], bool],
         stats: CrawlStats,
         ignore: IgnoreRules = (),
+        host_stats: dict[str, HostStats] | None = None,
     ) -> None:
         self._settings = settings
         self._index = index
@@ -74,14 +76,14 @@ class Crawl:
         self._session, self._ignore = session, ignore
         self.scope = Scope(settings.crawl_scope, self._seeds)
         self._depth = array("I", [NOT_A_PAGE]) * len(index)
-        for i, _ in seeds:
+        self._seed_set = {i for i, _ in seeds}
+        for i in self._seed_set:
             self._depth[i] = 0
         self._read: set[int] = set()  # hashes of the pages read, fragment aside
         self._started = 0  # pages taken from --max-pages
         self._retrying: set[int] = set()  # pages that hold their share and are retried
-        self._policies = PolicyTable(settings)
         proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
-        self._reader = PageReader(session, proxies, settings.max_redirects, self.scope)
+        self._probe = Probe(session, settings, host_stats)
         self._robots = (
             None
             if settings.ignore_robots
@@ -115,12 +117,12 @@ class Crawl:
         check = self._check
         try:
             if self._is_page(target, tries):
-                return await self._page(target, tries)
-        except LeftScope:
-            pass  # a redirect left the scope: the URL is checked as a link
+                answer = await self._page(target, tries)
+                if answer is not None:
+                    return answer
         except Exception as exc:  # the one containment, as engine.Check keeps it
             if self._debug:
-                raise
+                check.print_traceback(target, exc)
             return Result.for_target(target, Outcome.ERROR, error=internal(exc))
         return await (check(target) if tries == 1 else check(target, tries))
 
@@ -157,38 +159,39 @@ class Crawl:
 
     # --- reading a page -------------------------------------------------------------
 
-    async def _page(self, target: Target, tries: int) -> Result | Attempted:
+    async def _page(self, target: Target, tries: int) -> Result | Attempted | None:
+        """Read ``target`` as a page; None: not a page after all (robots.txt)."""
         admitted = await self._check.gate(target)
         if isinstance(admitted, Result):
             return admitted
         url = target.url
         if self._robots is not None and not await self._robots.allowed(url):
             self._depth[target.index] = NOT_A_PAGE
-            raise LeftScope(url)  # not read: checked as a link
-        policy = self._policies.for_host(admitted.raw_host or "")
-        started = time.perf_counter()
-        page = await self._reader(
-            url, policy.headers, policy.timeout, lambda final: self._claim(url, final)
-        )
-        took = round((time.perf_counter() - started) * 1000, 1)
-        attempted = _attempted(target, page, tries, took, policy.accept)
+            return None
+        read = PageRead(self._settings.max_page_size)
+        answer = await self._probe(target, admitted, tries, read=read)
+        attempted = answer if isinstance(answer, Attempted) else Attempted(answer)
         if attempted.retryable and tries <= self._settings.retries:
             self._retrying.add(target.index)  # its body was not read: 2xx only are
-        else:
-            self._retrying.discard(target.index)
-        if isinstance(page, Page) and page.body is not None:
+            return attempted
+        self._retrying.discard(target.index)
+        page = read.page
+        if page is None:
+            return attempted
+        if page.note is not None and page.content_type in HTML_TYPES:
+            attempted.result.reason = f"page not read: {page.note}"
+        final = page.url
+        in_scope = target.index in self._seed_set or self.scope(final)
+        if page.text is not None and in_scope and self._claim(url, final):
             self.stats.pages_read += 1
-            await self._follow(page, self._depth[target.index] + 1)
+            await self._follow(page.text, final, self._depth[target.index] + 1)
         return attempted
 
-    async def _follow(self, page: Page, depth: int) -> None:
-        assert page.body is not None
-        body, base = page.body, page.final_url
-        page.body = None
-        if len(body) > _THREAD_BYTES:
-            links = await asyncio.to_thread(self._links, body, base)
+    async def _follow(self, text: str, base: str, depth: int) -> None:
+        if len(text) > _THREAD_CHARS:
+            links = await asyncio.to_thread(self._links, text, base)
         else:
-            links = self._links(body, base)
+            links = self._links(text, base)
         batch: list[Link] = []
         for link in remapped(links, self._settings.remap):
             batch.append(link)
@@ -197,10 +200,16 @@ class Crawl:
                 batch = []
         self._grow(batch, depth)
 
-    def _links(self, body: bytes, base: str) -> list[Link]:
-        context = ReadContext(self._resolver.for_stream(base), None, warn_on_stderr)
-        read = formats.reader(SourceFormat.HTML)
-        return list(read(io.BytesIO(body), base, context))
+    def _links(self, text: str, base: str) -> list[Link]:
+        """The page's links as the HTML source reads a file's (sources/html.py
+        ``parse``, whose text pages.py decoded already), resolved against the page."""
+        resolve = self._resolver.for_stream(base)
+        locator = Locator(text)
+        links = []
+        for url, offset, exact in html.extract(text):
+            line, column = locator.position(offset)
+            links.append(Link(resolve(url), base, line, column if exact else None))
+        return links
 
     def _grow(self, links: list[Link], depth: int) -> None:
         if not links:
@@ -217,40 +226,6 @@ class Crawl:
 
     def late_records(self) -> Iterator[object]:
         return self.late.records()
-
-
-def _attempted(
-    target: Target, page: Page | Failure, tries: int, took: float, accept: frozenset[int]
-) -> Attempted:
-    """A page read's answer as the probe would give it (probe.Probe.__call__)."""
-    if isinstance(page, Failure):
-        result = Result.for_target(
-            target, Outcome.ERROR, error=page, attempts=tries, elapsed_ms=took
-        )
-        cause = FAILURE_CAUSES.get(page.kind, Cause.NONE)
-        return Attempted(result, cause, retry.should_retry(None, page))
-    status = page.status
-    result = Result(
-        url=target.url,
-        outcome=Outcome.OK if status in accept else Outcome.BROKEN,
-        sources=target.sources,
-        status=status,
-        final_url=page.final_url,
-        redirects=page.redirects,
-        elapsed_ms=took,
-        attempts=tries,
-        index=target.index,
-        reason=page.unread,
-    )
-    wait = retry.retry_after(page.retry_after) if status in THROTTLE_STATUSES else None
-    if status == 429 or wait is not None:
-        cause = Cause.RATE_LIMITED
-    elif status >= 500:
-        cause = Cause.SERVER_ERROR
-    else:
-        cause = Cause.ANSWERED
-    requests = len(page.redirects) + 1
-    return Attempted(result, cause, retry.should_retry(status, None), wait, requests)
 
 
 def _is_http(url: str) -> bool:
