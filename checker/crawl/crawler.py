@@ -80,7 +80,7 @@ class Crawl:
         for i in self._seed_set:
             self._depth[i] = 0
         self._read: set[int] = set()  # hashes of the pages read, fragment aside
-        self._started = 0  # pages taken from --max-pages
+        self._started = 0  # pages read or being read, of --max-pages
         self._retrying: set[int] = set()  # pages that hold their share and are retried
         proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
         self._probe = Probe(session, settings, host_stats)
@@ -160,32 +160,44 @@ class Crawl:
     # --- reading a page -------------------------------------------------------------
 
     async def _page(self, target: Target, tries: int) -> Result | Attempted | None:
-        """Read ``target`` as a page; None: not a page after all (robots.txt)."""
-        admitted = await self._check.gate(target)
-        if isinstance(admitted, Result):
-            return admitted
-        url = target.url
-        if self._robots is not None and not await self._robots.allowed(url):
-            self._depth[target.index] = NOT_A_PAGE
-            return None
-        read = PageRead(self._settings.max_page_size)
-        answer = await self._probe(target, admitted, tries, read=read)
-        attempted = answer if isinstance(answer, Attempted) else Attempted(answer)
-        if attempted.retryable and tries <= self._settings.retries:
-            self._retrying.add(target.index)  # its body was not read: 2xx only are
+        """Read ``target`` as a page; None: not a page after all (robots.txt).
+
+        Only a page whose links were read keeps its share of ``--max-pages``
+        (and one waiting for a retry): a 404, an image or a redirect to a page
+        read already gives it back."""
+        kept = False
+        try:
+            admitted = await self._check.gate(target)
+            if isinstance(admitted, Result):
+                return admitted
+            url = target.url
+            if self._robots is not None and not await self._robots.allowed(url):
+                self._depth[target.index] = NOT_A_PAGE
+                return None
+            read = PageRead(self._settings.max_page_size)
+            answer = await self._probe(target, admitted, tries, read=read)
+            attempted = answer if isinstance(answer, Attempted) else Attempted(answer)
+            if attempted.retryable and tries <= self._settings.retries:
+                self._retrying.add(target.index)  # its body was not read: 2xx only are
+                kept = True
+                return attempted
+            self._retrying.discard(target.index)
+            page = read.page
+            if page is None:
+                return attempted
+            html_ok = 200 <= page.status < 300 and page.content_type in HTML_TYPES
+            if page.note is not None and html_ok:
+                attempted.result.reason = f"page not read: {page.note}"
+            final = page.url
+            in_scope = target.index in self._seed_set or self.scope(final)
+            if page.text is not None and in_scope and self._claim(url, final):
+                kept = True
+                self.stats.pages_read += 1
+                await self._follow(page.text, final, self._depth[target.index] + 1)
             return attempted
-        self._retrying.discard(target.index)
-        page = read.page
-        if page is None:
-            return attempted
-        if page.note is not None and page.content_type in HTML_TYPES:
-            attempted.result.reason = f"page not read: {page.note}"
-        final = page.url
-        in_scope = target.index in self._seed_set or self.scope(final)
-        if page.text is not None and in_scope and self._claim(url, final):
-            self.stats.pages_read += 1
-            await self._follow(page.text, final, self._depth[target.index] + 1)
-        return attempted
+        finally:
+            if not kept:
+                self._started -= 1
 
     async def _follow(self, text: str, base: str, depth: int) -> None:
         if len(text) > _THREAD_CHARS:
