@@ -5,7 +5,7 @@ by a small aiohttp server in its own process (so its memory is not counted):
 page i links to page i+1 (every page is reachable), to ``links - 2`` pages
 spread over the site, and to one of 50 missing pages. The right answer is
 therefore known: ``pages + 50`` unique URLs, 50 of them broken, every page
-read once. Each tool crawls it from ``/site/0.html`` under GNU time; the
+read once. Each tool crawls it from ``/site/`` under GNU time; the
 server counts what each asked for.
 
     flock /tmp/bench.lock python benchmarks/crawl.py                # 5,000 x 50, both tools
@@ -39,11 +39,15 @@ def serve(pages: int, links: int) -> None:
     gets: set[str] = set()
     counts: Counter[str] = Counter()
 
+    def href(k: int) -> str:
+        return "/site/" if k == 0 else f"/site/{k}.html"  # linkinator recurses under a directory
+
     def page(n: int) -> str:
         hrefs = [(n + 1) % pages] + [(n * 7919 + j * 104_729) % pages for j in range(1, links - 1)]
-        body = "".join(f'<li><a href="/site/{k}.html">page {k}</a></li>\n' for k in hrefs)
+        body = "".join(f'<li><a href="{href(k)}">page {k}</a></li>\n' for k in hrefs)
         body += f'<li><a href="/site/missing-{n % MISSING}.html">gone</a></li>\n'
-        return f"<!doctype html>\n<html><head><title>{n}</title></head><body><ul>\n{body}</ul></body></html>\n"
+        head = f"<!doctype html>\n<html><head><title>{n}</title></head><body><ul>\n"
+        return f"{head}{body}</ul></body></html>\n"
 
     async def handle(request: web.Request) -> web.Response:
         path = request.path
@@ -56,7 +60,7 @@ def serve(pages: int, links: int) -> None:
         counts[request.method] += 1
         if path == "/robots.txt":
             return web.Response(text="User-agent: *\nAllow: /\n")
-        name = path.removeprefix("/site/").removesuffix(".html")
+        name = path.removeprefix("/site/").removesuffix(".html") or "0"
         if name.isdigit() and int(name) < pages:
             if request.method == "GET":
                 gets.add(name)
@@ -93,14 +97,14 @@ def timed(cmd: list[str]) -> tuple[float, float, str, int]:
 
 def stats(base: str, reset: bool = False) -> dict[str, int]:
     query = "?reset" if reset else ""
-    with urllib.request.urlopen(f"{base}/__stats{query}") as reply:  # noqa: S310 - loopback
+    with urllib.request.urlopen(f"{base}/__stats{query}") as reply:
         return dict(json.load(reply))
 
 
 def run_urlcheck(base: str, pages: int, concurrency: int) -> tuple[Measured, dict[str, object]]:
     cmd = [sys.executable, "-m", "checker", "--crawl", "--format", "jsonl", "--no-progress"]
     cmd += ["-c", str(concurrency), "--max-pages", str(pages), "--retries", "0"]
-    wall, rss, out, rc = timed([*cmd, f"{base}/site/0.html"])
+    wall, rss, out, rc = timed([*cmd, f"{base}/site/"])
     records = [json.loads(line) for line in out.splitlines()]
     results = [r for r in records if "url" in r]
     broken = sum(r["outcome"] != "ok" for r in results)
@@ -111,7 +115,7 @@ def run_urlcheck(base: str, pages: int, concurrency: int) -> tuple[Measured, dic
 
 def run_linkinator(base: str, concurrency: int) -> Measured:
     exe = shutil.which("linkinator") or LINKINATOR
-    cmd = [exe, f"{base}/site/0.html", "--recurse", "--concurrency", str(concurrency)]
+    cmd = [exe, f"{base}/site/", "--recurse", "--concurrency", str(concurrency)]
     wall, rss, out, rc = timed([*cmd, "--format", "json"])
     links = json.loads(out).get("links", []) if out.strip() else []
     ours = {link["url"]: link.get("state") for link in links if base in str(link.get("url"))}

@@ -86,3 +86,21 @@ def test_the_library_crawls_too(served: Served) -> None:
     assert served.url("/docs/p1") in urls
     assert served.site.gets("/docs/p1") == 0
     assert report.summary.total == len(urls)
+
+
+def test_crawl_reports_obey_the_published_schema(served: Served) -> None:
+    from checker.choices import SchemaName
+    from tests.reporters.test_json_schema import validator
+
+    lines = run_cli(["--crawl", "--format", "jsonl", served.url("/docs/")]).stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    late = [r for r in records if "late_sources" in r]
+    assert late
+    for record in late:
+        validator(SchemaName.LATE_SOURCES).validate(record)
+    for record in records:
+        if "late_sources" not in record:
+            validator(SchemaName.RESULT).validate(record)
+    document = json.loads(run_cli(["--crawl", "--format", "json", served.url("/docs/")]).stdout)
+    validator(SchemaName.REPORT).validate(document)
+    assert document["late_sources"]
