@@ -116,3 +116,18 @@ def test_the_frontier_reads_a_grown_input_again() -> None:
     frontier.finish(second, Result("https://a.test/b", Outcome.OK, index=1), 0.3)  # type: ignore[arg-type]
     assert frontier.take(0.4) is None
     assert frontier.finished
+
+
+def test_bad_crawl_options_are_one_line_and_exit_2() -> None:
+    from tests.conftest import run_cli
+
+    for args in (
+        ["--depth", "-1"],
+        ["--max-pages", "0"],
+        ["--crawl-scope", "("],
+        ["--depth", "99999999999"],
+    ):
+        result = run_cli(["--crawl", *args, "https://a.test/"])
+        assert result.exit_code == 2, args
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr
