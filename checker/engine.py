@@ -179,6 +179,8 @@ class Run:
 
     def unfinished(self) -> Iterator[Result]:
         """Report as ``cancelled`` every target no result was given for."""
+        if self.summary.total >= len(self._targets):
+            return  # all reported: no pass over the index (a crawl's may be large)
         for target in self._targets:
             if not self._was_reported(target.index):
                 result = Result.for_target(target, Outcome.CANCELLED)

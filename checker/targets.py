@@ -182,11 +182,10 @@ class TargetIndex:
             db.execute("COMMIT")
         self._links += len(rows)
         self._unique += new
-        again = db.execute(
-            "SELECT DISTINCT uid FROM occ WHERE rowid > ? AND uid <= ? ORDER BY uid",
-            (before_rowid, known),
-        )
-        return new, [uid - 1 for (uid,) in again]
+        # The rows just added, by rowid (SQLite would rather walk the uid index
+        # over every earlier URL: 4 ms a page at 1,000 pages), sorted here.
+        added = db.execute("SELECT uid FROM occ WHERE rowid > ?", (before_rowid,))
+        return new, sorted({uid - 1 for (uid,) in added if uid <= known})
 
     def read(self, first: int, limit: int) -> list[Target]:
         """Targets from index ``first`` on, at most ``limit``, with the places known now."""

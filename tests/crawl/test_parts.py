@@ -131,3 +131,18 @@ def test_bad_crawl_options_are_one_line_and_exit_2() -> None:
         assert result.exit_code == 2, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert "Traceback" not in result.stderr
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    st.sampled_from(
+        ["http://h:8/site/x.html", "https://a.b", "http://[::1]/q?x#y", "http://u:p@h/"]
+    ),
+    st.text(alphabet="/.?#%\\ab:@ \t", max_size=20).map(lambda s: "/" + s),
+)
+def test_the_fast_root_join_is_urljoins(base: str, link: str) -> None:
+    from checker.crawl.crawler import _fast_root
+    from checker.sources.resolve import Resolver
+
+    slow = Resolver(None, None).for_stream(base)
+    assert _fast_root(base, slow)(link) == slow(link)
