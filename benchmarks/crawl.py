@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections import Counter
@@ -85,14 +86,26 @@ class Measured:
 
 
 def timed(cmd: list[str]) -> tuple[float, float, str, int]:
-    """Wall seconds, peak RSS in MB (GNU time), stdout, exit code."""
-    started = time.perf_counter()
-    proc = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, check=False
-    )
-    wall = time.perf_counter() - started
-    rss_kb = int(proc.stderr.strip().splitlines()[-1])
-    return wall, rss_kb / 1024, proc.stdout, proc.returncode
+    """Wall seconds, peak RSS in MB (GNU time), stdout, exit code.
+
+    stdout goes to a file, not a pipe: node's process.exit() drops what is
+    still queued for a full pipe (linkinator's JSON came back cut at 64 KB),
+    as ../shared/peer-bench/run.py found.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        out_path, rss_path = os.path.join(tmp, "out"), os.path.join(tmp, "rss")
+        started = time.perf_counter()
+        with open(out_path, "wb") as out:
+            proc = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", "-o", rss_path, *cmd],
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        wall = time.perf_counter() - started
+        with open(rss_path, encoding="utf-8") as rss, open(out_path, encoding="utf-8") as text:
+            rss_kb = int(rss.read().strip().splitlines()[-1])
+            return wall, rss_kb / 1024, text.read(), proc.returncode
 
 
 def stats(base: str, reset: bool = False) -> dict[str, int]:
