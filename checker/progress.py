@@ -56,8 +56,6 @@ class _CrawlColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         fields = task.fields
-        if fields.get("pages") is None:
-            return Text()
         return Text(
             f"pages {fields['pages']:,}  links {fields['found']:,} found"
             f" {int(task.completed):,} checked  ",
@@ -85,16 +83,23 @@ class ProgressReporter(Reporter):
         self.by_outcome = dict.fromkeys(Outcome, 0)
         # force_terminal when the user asked with --progress on a non-terminal.
         console = Console(file=err, force_terminal=True if force else None, highlight=False)
+        # A crawl's total grows as pages are read: counts, not a bar and an ETA.
+        columns: tuple[ProgressColumn | str, ...] = (
+            (TextColumn("crawling"), _CrawlColumn(), _RateColumn(), _CountsColumn())
+            if crawl is not None
+            else (
+                TextColumn("checking"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                _RateColumn(),
+                _CountsColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+            )
+        )
         self._progress = _PullingProgress(
             self,
-            TextColumn("crawling" if crawl is not None else "checking"),
-            _CrawlColumn(),
-            BarColumn(),
-            MofNCompleteColumn(),
-            _RateColumn(),
-            _CountsColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
+            *columns,
             console=console,
             transient=True,
             # Never swap sys.stdout/sys.stderr: the report owns stdout.
