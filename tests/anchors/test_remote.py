@@ -8,6 +8,7 @@ linked, and none when no fragment needs the page.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,10 @@ class Site:
                 await resp.write(b"<p id=intro>")
                 await asyncio.sleep(0.1)
             return resp
+        if path == "/gzipped":  # compressed though the client asked for no encoding
+            body = gzip.compress(PAGE.encode())
+            headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+            return web.Response(body=body, headers=headers)
         if path == "/flaky":
             if self.failures_left > 0:
                 self.failures_left -= 1
@@ -152,12 +157,15 @@ def test_pages_that_cannot_be_read_keep_their_status_and_say_so(
 ) -> None:
     _, server = site
     pdf, huge, drip = server.url("/doc.pdf#intro"), server.url("/huge#nope"), server.url("/drip#x")
-    code, results = _check([pdf, huge, drip], "--max-page-size", "16384", "--timeout", "1")
+    gzipped = server.url("/gzipped#nope")
+    options = ("--max-page-size", "16384", "--timeout", "1")
+    code, results = _check([pdf, huge, drip, gzipped], *options)
     assert code == 0
     for url, why in (
         (pdf, "not an HTML page (application/pdf)"),
         (huge, "larger than --max-page-size (16384 bytes)"),
         (drip, "still arriving at the timeout"),
+        (gzipped, "compressed (gzip)"),
     ):
         assert results[url]["outcome"] == "ok", url
         assert results[url]["status"] == 200
