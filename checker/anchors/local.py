@@ -23,7 +23,7 @@ from checker.choices import SourceFormat
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.sources import formats
 
-_KEPT = 256
+_KEPT = 4096  # a few dozen short strings each: a large docs tree stays parsed once
 
 
 class _Read(NamedTuple):
