@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from yarl import URL
 
-from checker.anchors import Anchors, missing, never_missing
+from checker.anchors import Anchors, Hints, missing, never_missing
 from checker.anchors import html as html_anchors
 from checker.hostpolicy import PolicyTable
 from checker.https_upgrade import result_of
@@ -70,6 +70,7 @@ class RemoteAnchors:
         self._policies = PolicyTable(settings)
         self._inflight: dict[str, asyncio.Future[_Shared]] = {}
         self._done: OrderedDict[str, _Shared] = OrderedDict()
+        self._hints = Hints()
 
     def limits(self, host: str) -> tuple[int, float]:
         return self._probe.limits(host)
@@ -152,7 +153,7 @@ class RemoteAnchors:
             redirects=list(template.redirects),
         )
         if result.outcome is Outcome.OK:
-            _judge(result, shared, fragment)
+            _judge(result, shared, fragment, self._hints)
         if mine:
             return dataclasses.replace(answer, result=result)
         # Awaited, not sent: the host learns from the one request that was.
@@ -172,7 +173,7 @@ def pages_with_fragments(urls: Iterable[str]) -> set[str]:
     return pages
 
 
-def _judge(result: Result, shared: _Shared, fragment: str) -> None:
+def _judge(result: Result, shared: _Shared, fragment: str, hints: Hints) -> None:
     """Turn an ok page result into this fragment's: broken when the anchor is missing."""
     own = fragment.split(":~:", 1)[0]
     if never_missing(own):
@@ -185,7 +186,8 @@ def _judge(result: Result, shared: _Shared, fragment: str) -> None:
         return
     host = URL(page.url).raw_host if page is not None else None
     github = -1 if host in _GITHUB else None  # line anchors: the file is not read
-    message = missing(fragment, shared.anchors, lines=github)
+    message = missing(fragment, shared.anchors, lines=github, hint=hints.left > 0)
     if message is not None:
+        hints.take()
         result.outcome = Outcome.BROKEN
         result.error = Failure(ErrorKind.MISSING_FRAGMENT, message)
