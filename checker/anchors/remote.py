@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from yarl import URL
 
-from checker.anchors import Anchors, Hints, missing, never_missing
+from checker.anchors import PREFIX, Anchors, Hints, missing, never_missing
 from checker.anchors import html as html_anchors
 from checker.hostpolicy import PolicyTable
 from checker.https_upgrade import result_of
@@ -46,6 +47,7 @@ from checker.urls import HTTP_SCHEMES, parse
 
 _KEPT = 256  # pages kept after their read, for fragments met later
 _GITHUB = ("github.com", "www.github.com")
+_USER_CONTENT = re.compile(r"user-content-[^\s\"'\\<>&]+")
 
 
 @dataclass(slots=True, frozen=True)
@@ -136,7 +138,7 @@ class RemoteAnchors:
         body = read.page
         text = None if body is None else body.text
         # Parsed once for every fragment of the page.
-        anchors = None if text is None else frozenset(html_anchors.anchors(text))
+        anchors = None if text is None else frozenset(_page_anchors(text))
         return _Shared(answer, body, anchors)
 
     def _answer(
@@ -158,6 +160,16 @@ class RemoteAnchors:
             return dataclasses.replace(answer, result=result)
         # Awaited, not sent: the host learns from the one request that was.
         return Attempted(result, Cause.NONE, answer.retryable, answer.wait, requests=0)
+
+
+def _page_anchors(text: str) -> set[str]:
+    """A page's anchors, and the ``user-content-`` ids written anywhere in
+    it: github.com's file views carry their rendered Markdown inside a
+    script's JSON, where no parser sees an element."""
+    found = html_anchors.anchors(text)
+    if PREFIX in text:
+        found.update(match[0] for match in _USER_CONTENT.finditer(text))
+    return found
 
 
 def pages_with_fragments(urls: Iterable[str]) -> set[str]:

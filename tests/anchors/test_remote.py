@@ -68,6 +68,10 @@ class Site:
                 await resp.write(b"<p id=intro>")
                 await asyncio.sleep(0.1)
             return resp
+        if path == "/blob":  # github.com's file view: rendered Markdown inside JSON
+            payload = '{"richText":"<h2 id=\\"user-content-setup\\">Setup</h2>"}'
+            body = f'<script type="application/json">{payload}</script>'
+            return web.Response(text=body, content_type="text/html")
         if path == "/gzipped":  # compressed though the client asked for no encoding
             body = gzip.compress(PAGE.encode())
             headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
@@ -180,6 +184,15 @@ def test_xhtml_and_broken_html_are_read(site: tuple[Site, ServerThread]) -> None
     _, results = _check([*urls, swallowed])
     assert [results[url]["outcome"] for url in urls] == ["ok", "ok"]
     assert results[swallowed]["error"]["kind"] == "missing_fragment"
+
+
+def test_user_content_ids_inside_a_script_count(site: tuple[Site, ServerThread]) -> None:
+    _, server = site
+    found, lost = server.url("/blob#setup"), server.url("/blob#install")
+    code, results = _check([found, lost])
+    assert code == 1
+    assert results[found]["outcome"] == "ok"
+    assert results[lost]["error"]["kind"] == "missing_fragment"
 
 
 def test_a_retried_page_is_requested_once_per_try(site: tuple[Site, ServerThread]) -> None:
