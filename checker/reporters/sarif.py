@@ -41,6 +41,7 @@ ERROR_KINDS: dict[ErrorKind, str] = {
     ErrorKind.BAD_REDIRECT: "The link redirects to a non-HTTP or malformed URL.",
     ErrorKind.MISSING_FILE: "The local file the link points to does not exist.",
     ErrorKind.MISSING_FRAGMENT: "The page or file exists, but the #anchor the link names does not.",
+    ErrorKind.REDIRECTED: "The link redirects elsewhere, and no --allowed-redirect allows it.",
     ErrorKind.INTERNAL: "urlcheck met a bug while checking the link; please report it.",
 }
 
