@@ -79,7 +79,10 @@ def sarif_result(result: Result, source: Source) -> dict[str, Any]:
     return {
         "ruleId": rule,
         "ruleIndex": _RULE_INDEX[rule],
-        "level": RULES[_RULE_INDEX[rule]]["defaultConfiguration"]["level"],
+        # A warning (--warn, --redirects warn) overrides its rule's level.
+        "level": "warning"
+        if result.warning is not None
+        else RULES[_RULE_INDEX[rule]]["defaultConfiguration"]["level"],
         "message": {"text": f"{result.url} — {reason(result)}"},
         "locations": [
             {
@@ -89,7 +92,12 @@ def sarif_result(result: Result, source: Source) -> dict[str, Any]:
                 }
             }
         ],
-        "properties": {"url": result.url, "outcome": str(result.outcome), "status": result.status},
+        "properties": {
+            "url": result.url,
+            "outcome": str(result.outcome),
+            "status": result.status,
+            **({"warning": result.warning} if result.warning is not None else {}),
+        },
     }
 
 
