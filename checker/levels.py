@@ -47,7 +47,10 @@ if TYPE_CHECKING:
     from checker.settings import Settings
 
 URL_PREFIX = "url:"
-REDIRECTS_WARN = "--redirects warn"
+# Result.warning's texts. Not starting with "-": a CSV cell that does is
+# taken for a formula, and gets a "'" (reporters/csv.py).
+REDIRECTS_WARN = "redirects are warnings (--redirects warn)"
+WARN = "matched --warn "
 _KINDS = ", ".join(k for k in ErrorKind if k is not ErrorKind.INTERNAL)
 _FORM = f"write a status (403, 400..499), an error kind ({_KINDS}) or {URL_PREFIX}REGEX"
 
@@ -209,7 +212,7 @@ class Judge:
         if result.warning is None and outcome in (Outcome.BROKEN, Outcome.ERROR):
             for rule in self._rules:
                 if rule.matches(result):
-                    return dataclasses.replace(result, warning=f"--warn {rule.text}")
+                    return dataclasses.replace(result, warning=WARN + rule.text)
         return result
 
     def _redirect(self, result: Result) -> Result:

@@ -15,7 +15,7 @@ CANCELLED = "cancelled before it finished (fail-fast or interrupt)"
 def reason(result: Result) -> str:
     """Why a result is what it is, in a few words: ``HTTP 404``,
     ``timeout: no complete response within 3 s``, ``excluded: matches …``,
-    then its notes: ``; warning (--warn 404)``, ``; moved permanently to …``."""
+    then its notes: ``; warning: matched --warn 404``, ``; moved permanently to …``."""
     return "; ".join((_reason(result), *notes(result)))
 
 
@@ -24,7 +24,7 @@ def notes(result: Result) -> tuple[str, ...]:
     (--warn, --redirects warn), and where its link moved permanently (301/308)."""
     if result.warning is None and result.moved_to is None:
         return ()
-    said = () if result.warning is None else (f"warning ({result.warning})",)
+    said = () if result.warning is None else (f"warning: {result.warning}",)
     return said if result.moved_to is None else (*said, f"moved permanently to {result.moved_to}")
 
 
