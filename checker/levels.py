@@ -77,7 +77,8 @@ class WarnRule(BaseModel):
             rest = more[0] if more else ""
             name, value = _condition(word)
             if name in fields:
-                raise ValueError(f"{text.strip()!r} names two {name} conditions: one of each")
+                what = "status sets" if name == "statuses" else "error kinds"
+                raise ValueError(f"{text.strip()!r} names two {what}: a rule has one of each")
             fields[name] = value
         if not fields:
             raise ValueError(f"an empty --warn rule: {_FORM}")

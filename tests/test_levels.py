@@ -73,7 +73,8 @@ def test_a_warned_403_keeps_exit_0_and_shows_in_every_format(
 
     report = json.loads(text["json"])
     warned = [r for r in report["results"] if r["url"] == forbidden]
-    assert warned[0]["warning"] == "matched --warn 403" and warned[0]["outcome"] == "broken"
+    assert warned[0]["warning"] == "matched --warn 403"
+    assert warned[0]["outcome"] == "broken"
     assert "warning" not in next(r for r in report["results"] if r["url"] == ok)
     assert report["summary"]["warnings"] == 1
     lines = [json.loads(line) for line in text["jsonl"].splitlines()]
