@@ -69,7 +69,8 @@ class Check:
             if isinstance(answer, Result):
                 return judge(answer)
             # Judged whether or not it is retried: a retry is judged again.
-            return dataclasses.replace(answer, result=judge(answer.result))
+            judged = judge(answer.result)
+            return answer if judged is answer.result else dataclasses.replace(answer, result=judged)
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
                 self._print_traceback(target, exc)
