@@ -21,6 +21,8 @@ REDIRECTS = {
     "/old": (301, "/new"),  # moved permanently
     "/temp": (302, "/elsewhere"),  # a temporary redirect elsewhere
     "/slash": (301, "/slash/"),  # only adds a trailing slash: not a redirect elsewhere
+    # A hostile new home: markup, a workflow command, a mention, a bidi override.
+    "/evil": (301, "/new?q=[x](javascript:alert(1))<b>::warning::x`@team\u202e"),
 }
 
 
@@ -274,6 +276,19 @@ def test_moved_links_are_shown_in_text_markdown_and_html(
     assert f"moved permanently to {new}" in run.stdout
     assert f"### Moved permanently (1)\n\n- [ ] <{old}> → <{new}>" in md.read_text()
     assert f"moved permanently to {new}" in html.read_text()
+
+
+def test_a_hostile_new_home_is_shown_inert(site: ServerThread, tmp_path: Path) -> None:
+    md, html = tmp_path / "r.md", tmp_path / "r.html"
+    run = _check(
+        tmp_path, [site.url("/evil")], "--report", f"markdown:{md}", "--report", f"html:{html}"
+    )
+    assert run.exit_code == 0, run.stderr
+    assert "moved permanently to" in run.stdout
+    for text in (run.stdout, md.read_text(), html.read_text()):
+        assert "<b>" not in text
+        assert "\u202e" not in text
+    assert "](javascript" not in md.read_text().replace("%5D(javascript", "")
 
 
 def test_fix_still_rewrites_a_link_broken_only_by_the_redirect_policy(
