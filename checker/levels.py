@@ -1,11 +1,12 @@
 """Warning levels: which failures are reported without failing the run
 (``--warn``), and what a redirect is (``--redirects``, ``--allowed-redirect``).
 
-Both are judged once per URL by :class:`Judge`, after the probe's final
-result, inside ``engine.Check`` (so the first-exception strategy already
-sees a warning as one), and again by ``engine.Run`` for the results the
-scheduler makes without a check (a dead host's other URLs); judging twice
-changes nothing.
+Both are judged by :class:`Judge`, on the probe's final result inside
+``engine.Check`` (so the first-exception strategy already sees a warning as
+one), and again in ``engine.Run`` for the results the scheduler makes
+without a check (a dead host's other URLs); judging twice changes nothing.
+A warned result keeps its outcome and gains ``Result.warning``:
+``matched --warn RULE`` or ``redirects are warnings (--redirects warn)``.
 
 ``--warn RULE`` (repeatable) takes one to three conditions, all of which must
 hold, for a broken or errored result (a cancelled one never finished, and is
