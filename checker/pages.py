@@ -17,6 +17,9 @@ The rules, for a hostile web:
 * A body still arriving at ``deadline`` (loop time) is dropped the same
   way: a page that drips keeps its status, not a worker.
 * Only 2xx bodies are read: a 404's page has no anchors worth knowing.
+* Bodies are read as sent: the session asks for no encoding and inflates
+  nothing (session.py), so a page compressed all the same is left unread
+  rather than parsed as garbage (whose anchors would all be "missing").
 * Text is decoded by the ``Content-Type`` charset when it names a known
   one, else as a browser does (BOM, ``<meta charset>``, UTF-8); bad bytes
   are replaced, never raised on.
@@ -63,6 +66,9 @@ async def read_page(resp: aiohttp.ClientResponse, cap: int, deadline: float | No
         return unread(f"status {status}")
     if kind not in HTML_TYPES:
         return unread(f"not an HTML page ({kind or 'no content type'})")
+    encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        return unread(f"compressed ({encoding[:40]}) though no encoding was asked for")
     if (resp.content_length or 0) > cap:
         return unread(f"larger than --max-page-size ({cap} bytes)")
     chunks: list[bytes] = []

@@ -59,14 +59,19 @@ class Source(_Model):
 
 
 class Failure(_Model):
-    """Why no usable HTTP response came back."""
+    """Why the URL failed: no usable HTTP response came back, or what the file
+    or page that came back lacked (missing_file, missing_fragment)."""
 
     kind: Annotated[
         ErrorKind,
         _one_of(
             ErrorKind,
-            "a stable identifier to match on; internal: urlcheck met a bug while checking "
-            "this URL (the message names it; please report it), and the run exits 3",
+            "a stable identifier to match on (--warn takes it too); internal: urlcheck met a "
+            "bug while checking this URL (the message names it; please report it), and the "
+            "run exits 3; redirected: with --redirects warn|error, the URL was ok only after "
+            "redirecting elsewhere (outcome broken); missing_fragment: the page or file is "
+            "there but not the #anchor (outcome broken, with the page's status; the message "
+            "names the nearest anchors)",
         ),
     ]
     message: str = Field(description="a human-readable explanation")
@@ -97,7 +102,8 @@ class Result(_Model):
         Outcome,
         _one_of(
             Outcome,
-            "ok: the final status is accepted; broken: a response with a status not accepted; "
+            "ok: the final status is accepted; broken: a response with a status not accepted "
+            "(or a redirect --redirects refuses, a missing local file, or a missing #anchor); "
             "error: no usable response; excluded: matched --exclude, never requested; "
             "cancelled: stopped before it finished by fail-fast, Ctrl-C (exit 130) "
             "or SIGTERM (exit 143)",
@@ -108,7 +114,10 @@ class Result(_Model):
     redirects: list[str] = Field(
         description="each URL a redirect led to, in order (the last is final_url)"
     )
-    error: Failure | None = Field(description="set when the outcome is error")
+    error: Failure | None = Field(
+        description="set when the outcome is error, and on a broken result that has no "
+        "status of its own to blame (missing_file, missing_fragment, redirected)"
+    )
     elapsed_ms: float | None = Field(
         ge=0, description="time of the last attempt, from when its request started"
     )
@@ -121,7 +130,9 @@ class Result(_Model):
     )
     reason: str | None = Field(
         description="why the URL was excluded; on an ok http:// URL with --require-https, "
-        "'also answers over https: use URL'; null otherwise"
+        "'also answers over https: use URL'; on an ok URL whose #anchor could not be "
+        "checked (--fragments: a page too large, not HTML, still arriving), "
+        "'anchors not verified: WHY'; null otherwise"
     )
     moved_to: str | SkipJsonSchema[None] = Field(
         default=None,
@@ -137,7 +148,8 @@ class Result(_Model):
     )
     warning: str | SkipJsonSchema[None] = Field(
         default=None,
-        description="why this failure is reported as a warning, which does not fail the run; "
+        description="why this failure (broken or error) is reported as a warning, which does "
+        "not fail the run: the --warn rule that matched ('--warn 403') or '--redirects warn'; "
         "absent otherwise",
         json_schema_extra=_no_default,
     )

@@ -24,6 +24,7 @@ reads as "did you mean #installation?".
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from typing import assert_never
 from urllib.parse import unquote
@@ -36,6 +37,10 @@ Anchors = frozenset[str]
 PREFIX = "user-content-"
 _LINE = re.compile(r"L(\d{1,9})(?:C\d{1,9})?(?:-L(\d{1,9})(?:C\d{1,9})?)?")
 _SHOWN = 80  # characters of a fragment quoted in a message
+# difflib compares a missing fragment with this many anchors at most, those
+# nearest in length: its cost per comparison is what makes a page of 100k
+# ids, or a run of 40k missing anchors, slow (measured: ~0.2 ms each).
+_COMPARED = 64
 
 
 def of_document(data: bytes, fmt: SourceFormat) -> Anchors | None:
@@ -83,16 +88,20 @@ def missing(
     fragment: str,
     anchors: Anchors,
     *,
-    loose_case: bool = False,
+    folded: Anchors | None = None,
     lines: int | None = None,
     where: str = "",
+    hint: bool = True,
 ) -> str | None:
     """None when ``fragment`` is found among ``anchors``, else what to say.
 
+    ``folded``: the anchors lowercased, when case does not matter (Markdown:
+    :func:`fold`, computed once per document).
     ``lines``: the document's line count, when GitHub line anchors apply to
     it (a local non-HTML file); ``-1`` when they apply and every line
     number is taken to exist (a github.com page, whose file is not read).
-    ``where``: the document's name, for the message.
+    ``where``: the document's name, for the message. ``hint``: name the
+    nearest anchors (a caller's budget may turn it off: see :class:`Hints`).
     """
     place = f" in {where}" if where else ""
     own = fragment.split(":~:", 1)[0]  # "id:~:text=…": the id part is judged
@@ -108,11 +117,28 @@ def missing(
     for candidate in {own, decoded}:
         if _found(candidate, anchors):
             return None
-    if loose_case:
-        lowered = frozenset(anchor.lower() for anchor in anchors)
-        if _found(decoded.lower(), lowered):
-            return None
-    return f"no anchor #{_shown(decoded)}{place}" + _nearest(decoded, anchors)
+    if folded is not None and _found(decoded.lower(), folded):
+        return None
+    return f"no anchor #{_shown(decoded)}{place}" + (_nearest(decoded, anchors) if hint else "")
+
+
+def fold(anchors: Anchors) -> Anchors:
+    return frozenset(anchor.lower() for anchor in anchors)
+
+
+class Hints:
+    """A run's budget of "did you mean" hints: the first ``budget`` missing
+    anchors name their nearest ones, later ones only say they are missing,
+    so a hostile input of many thousands of missing anchors stays cheap."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, budget: int = 1000) -> None:
+        self.left = budget
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
 
 
 def _found(fragment: str, anchors: Anchors) -> bool:
@@ -126,10 +152,12 @@ def _found(fragment: str, anchors: Anchors) -> bool:
 def _nearest(fragment: str, anchors: Anchors) -> str:
     if not anchors:
         return " (the document has no anchors)"
+    wanted = fragment.removeprefix(PREFIX)
     plain = {anchor.removeprefix(PREFIX) for anchor in anchors}
-    if len(plain) > 5000:  # difflib is quadratic-ish: a page of 100k ids stays cheap
-        plain = set(sorted(plain)[:5000])
-    close = difflib.get_close_matches(fragment.removeprefix(PREFIX), plain, n=3, cutoff=0.6)
+    if len(plain) > _COMPARED:
+        size = len(wanted)
+        plain = set(heapq.nsmallest(_COMPARED, plain, key=lambda a: abs(len(a) - size)))
+    close = difflib.get_close_matches(wanted, plain, n=3, cutoff=0.6)
     if not close:
         return ""
     return "; did you mean " + " or ".join(f"#{_shown(name)}" for name in close) + "?"

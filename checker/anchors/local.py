@@ -15,21 +15,23 @@ and the ok result says so in its ``reason``.
 from __future__ import annotations
 
 import os
+import stat
 from collections import OrderedDict
 from typing import NamedTuple
 
-from checker.anchors import Anchors, line_anchor, missing, of_document
+from checker.anchors import Anchors, Hints, fold, line_anchor, missing, of_document
 from checker.choices import SourceFormat
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.sources import formats
 
-_KEPT = 256
+_KEPT = 4096  # a few dozen short strings each: a large docs tree stays parsed once
 
 
 class _Read(NamedTuple):
-    anchors: Anchors | None  # None: a format without anchors
+    anchors: Anchors | None  # None: a format without anchors (or a directory)
+    folded: Anchors | None  # lowercased, where case does not matter (Markdown)
     lines: int
-    fmt: SourceFormat
+    fmt: SourceFormat | None  # None: a directory
     note: str | None  # why the anchors could not be verified
 
 
@@ -38,50 +40,59 @@ class LocalAnchors:
 
     def __init__(self, cap: int) -> None:
         self._cap = cap
+        self._hints = Hints()
         self._cache: OrderedDict[tuple[str, int, int], _Read] = OrderedDict()
 
     def check(self, target: Target, path: str, fragment: str) -> Result:
         ok = Result.for_target(target, Outcome.OK, attempts=1)
-        if not fragment or os.path.isdir(path):
+        if not fragment:
             return ok
         read = self._read(path)
+        if read.fmt is None:  # a directory
+            return ok
         if read.note is not None:
             ok.reason = read.note
             return ok
         if read.anchors is None and line_anchor(fragment) is None:
             return ok  # a format whose anchors urlcheck cannot know: only lines are judged
-        markdown = read.fmt is SourceFormat.MARKDOWN
         lines = None if read.fmt is SourceFormat.HTML else read.lines
         message = missing(
             fragment,
             read.anchors or frozenset(),
-            loose_case=markdown,
+            folded=read.folded,
             lines=lines,
             where=os.path.basename(path),
+            hint=self._hints.left > 0,
         )
         if message is None:
             return ok
+        self._hints.take()
         error = Failure(ErrorKind.MISSING_FRAGMENT, message)
         return Result.for_target(target, Outcome.BROKEN, error=error, attempts=1)
 
     def _read(self, path: str) -> _Read:
         fmt = formats.of_file(path, SourceFormat.TEXT)
         try:
-            stat = os.stat(path)
-            key = (path, stat.st_size, stat.st_mtime_ns)
+            info = os.stat(path)
+            if stat.S_ISDIR(info.st_mode):
+                return _Read(None, None, 0, None, None)
+            key = (path, info.st_size, info.st_mtime_ns)
             if (cached := self._cache.get(key)) is not None:
                 self._cache.move_to_end(key)
                 return cached
-            if stat.st_size > self._cap:
-                return _Read(None, 0, fmt, _too_large(self._cap))
+            if info.st_size > self._cap:
+                return _Read(None, None, 0, fmt, _too_large(self._cap))
             with open(path, "rb") as file:
                 data = file.read(self._cap + 1)
         except OSError as exc:  # unreadable: the file is there, its anchors unknown
-            return _Read(None, 0, fmt, f"anchors not verified: cannot read the file ({exc})")
+            note = f"anchors not verified: cannot read the file ({exc})"
+            return _Read(None, None, 0, fmt, note)
         if len(data) > self._cap:  # grew while read
-            return _Read(None, 0, fmt, _too_large(self._cap))
+            return _Read(None, None, 0, fmt, _too_large(self._cap))
         lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-        read = _Read(of_document(data, fmt), lines, fmt, None)
+        anchors = of_document(data, fmt)
+        folded = fold(anchors) if anchors is not None and fmt is SourceFormat.MARKDOWN else None
+        read = _Read(anchors, folded, lines, fmt, None)
         self._cache[key] = read
         if len(self._cache) > _KEPT:
             self._cache.popitem(last=False)

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from yarl import URL
 
-from checker.anchors import Anchors, missing, never_missing
+from checker.anchors import PREFIX, Anchors, Hints, missing, never_missing
 from checker.anchors import html as html_anchors
 from checker.hostpolicy import PolicyTable
 from checker.https_upgrade import result_of
@@ -46,6 +47,7 @@ from checker.urls import HTTP_SCHEMES, parse
 
 _KEPT = 256  # pages kept after their read, for fragments met later
 _GITHUB = ("github.com", "www.github.com")
+_USER_CONTENT = re.compile(r"user-content-[^\s\"'\\<>&]+")
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,6 +72,7 @@ class RemoteAnchors:
         self._policies = PolicyTable(settings)
         self._inflight: dict[str, asyncio.Future[_Shared]] = {}
         self._done: OrderedDict[str, _Shared] = OrderedDict()
+        self._hints = Hints()
 
     def limits(self, host: str) -> tuple[int, float]:
         return self._probe.limits(host)
@@ -135,7 +138,7 @@ class RemoteAnchors:
         body = read.page
         text = None if body is None else body.text
         # Parsed once for every fragment of the page.
-        anchors = None if text is None else frozenset(html_anchors.anchors(text))
+        anchors = None if text is None else frozenset(_page_anchors(text))
         return _Shared(answer, body, anchors)
 
     def _answer(
@@ -152,11 +155,21 @@ class RemoteAnchors:
             redirects=list(template.redirects),
         )
         if result.outcome is Outcome.OK:
-            _judge(result, shared, fragment)
+            _judge(result, shared, fragment, self._hints)
         if mine:
             return dataclasses.replace(answer, result=result)
         # Awaited, not sent: the host learns from the one request that was.
         return Attempted(result, Cause.NONE, answer.retryable, answer.wait, requests=0)
+
+
+def _page_anchors(text: str) -> set[str]:
+    """A page's anchors, and the ``user-content-`` ids written anywhere in
+    it: github.com's file views carry their rendered Markdown inside a
+    script's JSON, where no parser sees an element."""
+    found = html_anchors.anchors(text)
+    if PREFIX in text:
+        found.update(match[0] for match in _USER_CONTENT.finditer(text))
+    return found
 
 
 def pages_with_fragments(urls: Iterable[str]) -> set[str]:
@@ -172,7 +185,7 @@ def pages_with_fragments(urls: Iterable[str]) -> set[str]:
     return pages
 
 
-def _judge(result: Result, shared: _Shared, fragment: str) -> None:
+def _judge(result: Result, shared: _Shared, fragment: str, hints: Hints) -> None:
     """Turn an ok page result into this fragment's: broken when the anchor is missing."""
     own = fragment.split(":~:", 1)[0]
     if never_missing(own):
@@ -185,7 +198,8 @@ def _judge(result: Result, shared: _Shared, fragment: str) -> None:
         return
     host = URL(page.url).raw_host if page is not None else None
     github = -1 if host in _GITHUB else None  # line anchors: the file is not read
-    message = missing(fragment, shared.anchors, lines=github)
+    message = missing(fragment, shared.anchors, lines=github, hint=hints.left > 0)
     if message is not None:
+        hints.take()
         result.outcome = Outcome.BROKEN
         result.error = Failure(ErrorKind.MISSING_FRAGMENT, message)

@@ -178,6 +178,7 @@ class Crawl:
                 return None
             read = PageRead(self._settings.max_page_size)
             answer = await self._probe(target, admitted, tries, read=read)
+            answer = self._check.judged(answer)  # --warn, --redirects, as for any check
             attempted = answer if isinstance(answer, Attempted) else Attempted(answer)
             if attempted.retryable and tries <= self._settings.retries:
                 self._retrying.add(target.index)  # its body was not read: 2xx only are

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checker.anchors import fold, line_anchor, markdown, missing, never_missing, of_document, rst
 from checker.anchors import html as html_anchors
-from checker.anchors import line_anchor, markdown, missing, never_missing, of_document, rst
 from checker.choices import SourceFormat
 
 GITHUB_SLUGS = [
@@ -112,7 +112,7 @@ def test_missing_names_the_nearest_anchor() -> None:
         "no anchor #instalation in README.md; did you mean #installation?"
     )
     assert missing("Usage", anchors) is not None
-    assert missing("Usage", anchors, loose_case=True) is None  # Markdown: GitHub ignores case
+    assert missing("Usage", anchors, folded=fold(anchors)) is None  # Markdown: GitHub ignores case
     none = "no anchor #idontexist (the document has no anchors)"
     assert missing("idontexist", frozenset()) == none
     assert missing("intro:~:text=x", frozenset({"intro"})) is None
@@ -144,7 +144,7 @@ def test_github_line_anchors() -> None:
     anchors=st.frozensets(st.text(max_size=10), max_size=20),
 )
 def test_any_fragment_is_judged_without_raising(fragment: str, anchors: frozenset[str]) -> None:
-    message = missing(fragment, anchors, loose_case=True, lines=5)
+    message = missing(fragment, anchors, folded=fold(anchors), lines=5)
     assert message is None or message.startswith(("no anchor #", "#"))
     if fragment in anchors:
         assert message is None

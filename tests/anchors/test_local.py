@@ -82,3 +82,15 @@ def test_hostile_local_documents(tmp_path: Path) -> None:
     odd = [r for name, r in results.items() if name.startswith("big.md#") and name != "big.md#big"]
     assert [r["outcome"] for r in odd] == ["ok"]  # not verified either
     assert len(results) == 5
+
+
+def test_every_fragments_mode_runs(tmp_path: Path) -> None:
+    from checker.choices import Fragments
+
+    _tree(tmp_path)
+    broken = {Fragments.OFF: 0, Fragments.LOCAL: 3, Fragments.ALL: 3}
+    for mode in Fragments:
+        code, outcomes = _outcomes(tmp_path, "--fragments", mode.value)
+        failed = [name for name, (outcome, _) in outcomes.items() if outcome == "broken"]
+        assert len(failed) == broken[mode], (mode, failed)
+        assert code == (1 if broken[mode] else 0)

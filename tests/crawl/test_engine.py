@@ -104,3 +104,12 @@ def test_crawl_reports_obey_the_published_schema(served: Served) -> None:
     document = json.loads(run_cli(["--crawl", "--format", "json", served.url("/docs/")]).stdout)
     validator(SchemaName.REPORT).validate(document)
     assert document["late_sources"]
+
+
+def test_a_page_read_is_judged_as_any_check(served: Served) -> None:
+    # --warn 404 makes /docs/missing (read as a page: it is in scope) a warning:
+    # the run passes, and first-exception does not stop at it.
+    crawled = served.crawl("--warn", "404", "--strategy", "first-exception")
+    assert crawled.code == 0
+    assert crawled.by_url("/docs/missing")["warning"]
+    assert served.site.gets("/docs/deep/12") == 1  # the crawl went on to the end
