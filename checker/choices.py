@@ -42,6 +42,7 @@ class SchemaName(StrEnum):
 
     REPORT = "report"
     RESULT = "result"
+    LATE_SOURCES = "late-sources"  # --crawl: the closing jsonl lines
 
 
 class Method(StrEnum):
@@ -52,6 +53,14 @@ class Method(StrEnum):
     AUTO_STRICT = "auto-strict"
     HEAD = "head"
     GET = "get"
+
+
+class Fragments(StrEnum):
+    """``--fragments``: which ``#anchor`` links are checked (checker/anchors/)."""
+
+    OFF = "off"
+    LOCAL = "local"  # fragments into local files, same-document ``#x`` links included
+    ALL = "all"  # remote pages too: read with GET, capped by --max-page-size
 
 
 class RedirectPolicy(StrEnum):
@@ -82,6 +91,7 @@ class Panel(StrEnum):
     CHECKING = "Checking"
     HTTP = "HTTP"
     OUTPUT = "Output"
+    CRAWL = "Crawling"
     CONFIGURATION = "Configuration"
 
 

@@ -61,7 +61,9 @@ class LinkFilter:
 
     def __call__(self, url: str) -> str | None:
         if url.startswith("#"):
-            return "a fragment of the same page (anchors are not checked)"
+            # Resolved to its document by the sources unless --fragments off, or
+            # there is no document to name (stdin without --base-url).
+            return "a fragment of the same page (not resolved to a document)"
         match = _SCHEME.match(url)
         scheme = match[1].lower() if match else None
         if scheme in _NOT_CHECKED:

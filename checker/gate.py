@@ -7,7 +7,8 @@ Asked once per target, in this order:
    ``mailto:`` and friends, ``--scheme``, ``--exclude``/``--include``, the
    ``.urlcheckignore`` rules given by the caller, and the literal half of
    ``--exclude-private``); ``--dump`` asks the same object;
-2. ``file:`` and root-relative links, checked on disk (localfile.py);
+2. ``file:`` and root-relative links, checked on disk (localfile.py), and
+   their ``#fragment`` against the file's anchors (anchors/local.py);
 3. the offline URL checks of urls.py (``invalid_url``,
    ``unsupported_scheme``);
 4. the DNS half of ``--exclude-private`` (:class:`~checker.filters.PrivateHosts`),
@@ -22,6 +23,8 @@ from __future__ import annotations
 from yarl import URL
 
 from checker import localfile
+from checker.anchors.local import LocalAnchors
+from checker.choices import Fragments
 from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
 from checker.models import Failure, Outcome, Result, Target
 from checker.settings import Settings
@@ -36,13 +39,15 @@ class Gate:
     def __init__(self, settings: Settings, ignore: IgnoreRules = ()) -> None:
         self._filter = LinkFilter(settings, ignore)
         self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
+        off = settings.fragments is Fragments.OFF
+        self._anchors = None if off else LocalAnchors(settings.max_page_size)
 
     async def __call__(self, target: Target) -> Result | URL:
         url = target.url
         reason = self._filter(url)
         if reason is not None:
             return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
-        local = localfile.check(target)
+        local = localfile.check(target, self._anchors)
         if local is not None:
             return local
         parsed = parse(url)

@@ -34,6 +34,7 @@ class Policy:
     accept: frozenset[int]  # StatusSet.statuses: asked twice per URL
     timeout: float
     method: Method
+    fragments: bool = True  # a [hosts] table's ``fragments = false``: status only
 
 
 class PolicyTable:
@@ -75,6 +76,7 @@ class PolicyTable:
         s = self._settings
         concurrency, interval = s.per_host, s.request_interval
         accept, timeout, method = s.accept, s.timeout, s.method
+        fragments = True
         headers = CIMultiDict((h.name, h.value.get_secret_value()) for h in s.headers)
         for t in tables:
             concurrency = t.concurrency if t.concurrency is not None else concurrency
@@ -82,9 +84,11 @@ class PolicyTable:
             accept = t.accept if t.accept is not None else accept
             timeout = t.timeout if t.timeout is not None else timeout
             method = t.method if t.method is not None else method
+            fragments = t.fragments if t.fragments is not None else fragments
             for h in t.headers:
                 headers[h.name] = h.value.get_secret_value()
             if t.user_agent is not None:
                 # A header like any other: it too stays with its host.
                 headers["User-Agent"] = t.user_agent
-        return Policy(concurrency, interval, headers or None, accept.statuses, timeout, method)
+        statuses = accept.statuses
+        return Policy(concurrency, interval, headers or None, statuses, timeout, method, fragments)

@@ -12,6 +12,7 @@ import os
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from checker.anchors.local import LocalAnchors
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 
 _ROOT_RELATIVE_HINT = (
@@ -19,7 +20,7 @@ _ROOT_RELATIVE_HINT = (
 )
 
 
-def check(target: Target) -> Result | None:
+def check(target: Target, anchors: LocalAnchors | None = None) -> Result | None:
     """The result for a ``file:`` or root-relative target, or None for anything else."""
     url = target.url
     if url.startswith("/") and not url.startswith("//"):
@@ -37,6 +38,8 @@ def check(target: Target) -> Result | None:
         return Result.for_target(target, Outcome.ERROR, error=error)
     path = url2pathname(parts.path)
     if os.path.exists(path):
+        if anchors is not None and parts.fragment:
+            return anchors.check(target, path, parts.fragment)
         return Result.for_target(target, Outcome.OK, attempts=1)
     error = Failure(ErrorKind.MISSING_FILE, f"no such file: {path}")
     return Result.for_target(target, Outcome.BROKEN, error=error, attempts=1)

@@ -15,7 +15,10 @@ The HTTP rules, next to the code that keeps them:
   each host's HEAD is worth is learnt as the run goes (headlearn.py).
 * Never download or decode a body, nor wait for one once the status is
   known: a body already in keeps the connection alive, one still arriving
-  is dropped with its connection (see ``replies.drain``).
+  is dropped with its connection (see ``replies.drain``). The one
+  exception is a page whose anchors are checked (``read``, given by
+  anchors/remote.py): one GET, whose final body pages.py reads, capped and
+  within the same timeout.
 * Redirects are followed here, not by aiohttp, so that exactly
   ``--max-redirects`` hops are followed, the chain is recorded, and the
   user's headers (``-H``, ``--header-for`` and ``[hosts]`` ones alike) are
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import CookieJar
@@ -59,10 +63,13 @@ from checker.scheduler import Attempted, Cause
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
+if TYPE_CHECKING:
+    from checker.pages import PageRead
+
 THROTTLE_STATUSES = retry.RETRY_AFTER_STATUSES
 # Connect-class failures count toward giving a host up (scheduler/hosts.py);
 # a timeout counts once per URL (it may be a black hole or a slow answer).
-_FAILURE_CAUSES = {
+FAILURE_CAUSES = {
     ErrorKind.DNS: Cause.UNREACHABLE,
     ErrorKind.CONNECT: Cause.UNREACHABLE,
     ErrorKind.TLS: Cause.UNREACHABLE,
@@ -97,10 +104,15 @@ class Probe:
         return policy.concurrency, policy.interval
 
     async def __call__(
-        self, target: Target, parsed: URL | None = None, tries: int = 1
+        self,
+        target: Target,
+        parsed: URL | None = None,
+        tries: int = 1,
+        read: PageRead | None = None,
     ) -> Result | Attempted:
         """Attempt ``target`` (try number ``tries``), whose URL the gate has
-        parsed into ``parsed``.
+        parsed into ``parsed``. With ``read``: one GET, whose final body
+        ``read`` reads (anchors/remote.py).
 
         Without ``parsed`` (a test calling the probe alone) the URL is parsed
         here, and no exclusion rule is asked.
@@ -115,11 +127,15 @@ class Probe:
         task = asyncio.current_task()  # looked up once: every request's deadline is on it
         assert task is not None
         started = time.perf_counter()
-        reply, sent = await self._attempt(parsed, host, policy, task)
+        if read is None:
+            reply, sent = await self._attempt(parsed, host, policy, task)
+        else:
+            reply = await self._request("GET", parsed, policy, task, read=read)
+            sent = replies.requests_of(reply)
         took = round((time.perf_counter() - started) * 1000, 1)
         result = self._result(target, reply, tries, took, policy)
         if isinstance(reply, Failure):
-            cause = _FAILURE_CAUSES.get(reply.kind, Cause.NONE)
+            cause = FAILURE_CAUSES.get(reply.kind, Cause.NONE)
             return Attempted(result, cause, retry.should_retry(None, reply), requests=sent)
         status = reply.status
         wait = retry.retry_after(reply.retry_after) if status in THROTTLE_STATUSES else None
@@ -200,12 +216,16 @@ class Probe:
         policy: Policy,
         task: Task,
         headers: CIMultiDict[str] | None = None,  # instead of the policy's (the GitHub API's)
+        read: PageRead | None = None,
     ) -> Reply | Failure:
         timeout = policy.timeout
         deadlines = self._deadlines
         deadlines.start(task, timeout)
+        if read is not None:  # the body's own deadline, just before the attempt's
+            read.deadline = asyncio.get_running_loop().time() + timeout - 2 * Deadlines.TICK
         try:
-            return await self._follow(method, url, policy.headers if headers is None else headers)
+            headers = policy.headers if headers is None else headers
+            return await self._follow(method, url, headers, read)
         except asyncio.CancelledError:
             if deadlines.stop(task) and task.uncancel() == 0:
                 return classify(TimeoutError(), timeout=timeout)
@@ -217,7 +237,11 @@ class Probe:
                 task.uncancel()
 
     async def _follow(
-        self, method: str, url: URL, headers: CIMultiDict[str] | None
+        self,
+        method: str,
+        url: URL,
+        headers: CIMultiDict[str] | None,
+        read: PageRead | None = None,
     ) -> Reply | Failure:
         start = url
         max_redirects = self._settings.max_redirects
@@ -252,7 +276,10 @@ class Probe:
                     # unsafe: IP-address hosts get cookies too, as in a browser.
                     jar = jar or CookieJar(unsafe=True)
                     jar.update_cookies_from_headers(set_cookie, url)
-                replies.drain(resp)
+                if read is not None and (location is None or not max_redirects):
+                    await read(resp)
+                else:
+                    replies.drain(resp)
             if location is None or not max_redirects:
                 # --max-redirects 0 follows none: the 3xx is the answer, judged by --accept.
                 return Reply(status, str(url), redirects, retry_after, moved)

@@ -59,7 +59,8 @@ class Source(_Model):
 
 
 class Failure(_Model):
-    """Why no usable HTTP response came back."""
+    """Why the URL failed: no usable HTTP response came back, or what the file
+    or page that came back lacked (missing_file, missing_fragment)."""
 
     kind: Annotated[
         ErrorKind,
@@ -68,7 +69,9 @@ class Failure(_Model):
             "a stable identifier to match on (--warn takes it too); internal: urlcheck met a "
             "bug while checking this URL (the message names it; please report it), and the "
             "run exits 3; redirected: with --redirects warn|error, the URL was ok only after "
-            "redirecting elsewhere (outcome broken)",
+            "redirecting elsewhere (outcome broken); missing_fragment: the page or file is "
+            "there but not the #anchor (outcome broken, with the page's status; the message "
+            "names the nearest anchors)",
         ),
     ]
     message: str = Field(description="a human-readable explanation")
@@ -100,7 +103,7 @@ class Result(_Model):
         _one_of(
             Outcome,
             "ok: the final status is accepted; broken: a response with a status not accepted "
-            "(or a redirect --redirects refuses, or a missing local file); "
+            "(or a redirect --redirects refuses, a missing local file, or a missing #anchor); "
             "error: no usable response; excluded: matched --exclude, never requested; "
             "cancelled: stopped before it finished by fail-fast, Ctrl-C (exit 130) "
             "or SIGTERM (exit 143)",
@@ -127,7 +130,9 @@ class Result(_Model):
     )
     reason: str | None = Field(
         description="why the URL was excluded; on an ok http:// URL with --require-https, "
-        "'also answers over https: use URL'; null otherwise"
+        "'also answers over https: use URL'; on an ok URL whose #anchor could not be "
+        "checked (--fragments: a page too large, not HTML, still arriving), "
+        "'anchors not verified: WHY'; null otherwise"
     )
     moved_to: str | SkipJsonSchema[None] = Field(
         default=None,
@@ -212,12 +217,48 @@ class HostStats(_Model):
     )
 
 
+class LateSources(_Model):
+    """``--crawl``: places of one URL found after its RESULT was written."""
+
+    url: str = Field(description="the URL, as in its RESULT")
+    sources: list[Source] = Field(
+        description="the places found after the RESULT was written (the first 100), "
+        "none of them listed in the RESULT"
+    )
+    sources_total: int | SkipJsonSchema[None] = Field(
+        default=None,
+        ge=1,
+        description="how many such places in all, when more than are listed",
+        json_schema_extra=_no_default,
+    )
+
+
+class LateLine(_Model):
+    """A jsonl line after the RESULTs of a crawl: places found late, for one URL.
+
+    A crawl requests each URL once and writes its RESULT when it is known; a
+    page read afterwards may link to it again. Those places are not lost:
+    each such URL gets one closing line, after every RESULT and before the
+    summary. A consumer adds them to the URL's RESULT (matched by ``url``).
+    """
+
+    model_config = ConfigDict(title="late sources (jsonl)")
+
+    late_sources: LateSources
+
+
 class Report(_Model):
     """The document ``urlcheck --format json`` writes. Key order carries no meaning."""
 
     model_config = ConfigDict(title="urlcheck report")
 
     results: list[Result] = Field(description="one RESULT per unique URL")
+    late_sources: list[LateSources] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="only with --crawl, when a page read late named a URL already "
+        "reported: its further places, one entry per URL",
+        json_schema_extra=_no_default,
+    )
     summary: Summary
     hosts: dict[str, HostStats] | SkipJsonSchema[None] = Field(
         default=None,
@@ -230,6 +271,7 @@ class Report(_Model):
 MODELS: dict[SchemaName, type[BaseModel]] = {
     SchemaName.REPORT: Report,
     SchemaName.RESULT: Result,
+    SchemaName.LATE_SOURCES: LateLine,
 }
 
 

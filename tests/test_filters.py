@@ -27,7 +27,7 @@ def _reason(url: str, ignore: list[Any] | None = None, **options: object) -> str
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("#install", "a fragment of the same page (anchors are not checked)"),
+        ("#install", "a fragment of the same page (not resolved to a document)"),
         ("mailto:team@example.com", "a mailto: link (nothing to request)"),
         ("MAILTO:team@example.com", "a mailto: link (nothing to request)"),
         ("tel:+441234", "a tel: link (nothing to request)"),
@@ -163,7 +163,7 @@ def test_excluded_urls_are_never_requested_and_say_why() -> None:
     assert [(r.outcome, r.reason) for r in report.results] == [
         ("excluded", "127.0.0.1 is a private address (--exclude-private)"),
         ("excluded", "a mailto: link (nothing to request)"),
-        ("excluded", "a fragment of the same page (anchors are not checked)"),
+        ("excluded", "a fragment of the same page (not resolved to a document)"),
     ]
     assert report.ok
 

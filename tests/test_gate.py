@@ -78,10 +78,13 @@ def test_what_is_not_requested_is_decided_here(
 
 def test_a_local_file_is_checked_on_disk(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text("x")
+    page.write_text("# Anchor\n")
     result = _admit(page.as_uri() + "#anchor")
     assert isinstance(result, Result)
     assert result.outcome is Outcome.OK
+    result = _admit(page.as_uri() + "#ancor")  # and its fragment against its anchors
+    assert isinstance(result, Result)
+    assert result.outcome is Outcome.BROKEN
 
 
 def test_the_dns_half_runs_on_the_host_the_connection_uses(

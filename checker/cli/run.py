@@ -107,7 +107,8 @@ async def _check(
             ]
         except OutputError as exc:
             raise UsageFailure(str(exc)) from None
-        reporter = outputs.enter_context(reporters(settings, out, files))
+        crawl = driver.crawl_stats if settings.crawl else None
+        reporter = outputs.enter_context(reporters(settings, out, files, crawl=crawl))
         moved: list[Result] = []  # for --fix: the links that moved permanently
         with trap.in_loop(driver):
             reporter.start(driver.total)
@@ -116,6 +117,8 @@ async def _check(
                     reporter.add(result)
                     if result.moved_to is not None:
                         moved.append(result)
+            for late in driver.late_sources():
+                reporter.late_sources(late)
             if driver.host_stats is not None:
                 reporter.host_stats(driver.host_stats)
             reporter.finish(driver.summary)  # with --host-stats, checker.reporting adds the table

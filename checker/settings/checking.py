@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from checker.choices import Cli, Panel, RedirectPolicy, StrategyName
+from checker.choices import Cli, Fragments, Panel, RedirectPolicy, StrategyName
 from checker.levels import AllowedRedirectItem, WarnRuleItem
 from checker.optiontypes import (
     Accept,
@@ -15,6 +15,9 @@ from checker.optiontypes import (
     StatusSet,
     Workers,
 )
+
+# The largest --max-page-size: a page is held in memory while it is parsed.
+MAX_PAGE_SIZE = 1 << 30
 
 INPUTS, CHECKING, HTTP, OUTPUT = Panel.INPUTS, Panel.CHECKING, Panel.HTTP, Panel.OUTPUT
 
@@ -47,6 +50,16 @@ class CheckingSettings(BaseModel):
         default=False,
         description="Exclude loopback, private, link-local and unique-local hosts, "
         "literal or after DNS resolution.",
+    )
+    fragments: Fragments = Field(
+        default=Fragments.LOCAL,
+        description="Check #anchors. local: in local files, same-document #x links "
+        "included. all: on remote pages too (read with GET). off: never.",
+    )
+    max_page_size: Annotated[int, Field(ge=1024, le=MAX_PAGE_SIZE), Cli(metavar="BYTES")] = Field(
+        default=10_000_000,
+        description="Read at most this many bytes of a page whose anchors are checked; "
+        "past it only the status is checked, and the result says so.",
     )
     warn: Annotated[tuple[WarnRuleItem, ...], Cli(metavar="RULE")] = Field(
         default=(),

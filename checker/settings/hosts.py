@@ -34,6 +34,9 @@ class HostPolicy(BaseModel):
     user_agent: str | None = None
     timeout: Seconds | None = None
     method: Method | None = None
+    # false: never read this host's pages for anchors (--fragments all);
+    # its links are checked by status alone.
+    fragments: bool | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from checker.choices import SourceFormat
+from checker.choices import Fragments, SourceFormat
 from checker.sources import formats
 from checker.sources.interface import (
     Fetch,
@@ -114,7 +114,9 @@ class _Reading:
 
         self._settings = settings
         self._resolver = Resolver(
-            settings.base_url, None if settings.root_dir is None else str(settings.root_dir)
+            settings.base_url,
+            None if settings.root_dir is None else str(settings.root_dir),
+            same_document=settings.fragments is not Fragments.OFF,
         )
         self._options = WalkOptions(
             extensions=formats.WALKED,

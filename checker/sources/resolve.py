@@ -19,8 +19,12 @@ In a local document:
 * a scheme-relative ``//host/x`` link takes the base URL's scheme, or https.
 
 In stdin, relative links resolve against ``--base-url`` only; in a fetched
-sitemap, against the sitemap's URL. ``#fragment`` links stay as written:
-they are reported as excluded. URL lists are taken verbatim, as before.
+sitemap, against the sitemap's URL. A same-document ``#fragment`` link
+resolves to its own document (a local file's ``file:`` URL, even with
+``--base-url``: the file is right here; a fetched document's URL), so its
+anchor is checked (checker/anchors/); with ``--fragments off``, or with no
+document to name (stdin without ``--base-url``), it stays as written and is
+reported as excluded. URL lists are taken verbatim, as before.
 A link that cannot be joined (``//[x]/y``) stays as written, so its check
 reports it as ``invalid_url``: resolution never ends a run.
 """
@@ -53,7 +57,10 @@ class RemapRule(Protocol):
 
 
 class Resolver:
-    def __init__(self, base_url: str | None, root_dir: str | None) -> None:
+    def __init__(
+        self, base_url: str | None, root_dir: str | None, same_document: bool = False
+    ) -> None:
+        self._same_document = same_document  # resolve "#x" to its document (--fragments)
         self._base = base_url
         self._root = None if root_dir is None else os.path.abspath(root_dir)
         self._scheme = urlsplit(base_url).scheme if base_url else "https"
@@ -65,10 +72,12 @@ class Resolver:
         if self._base is not None:
             relative = os.path.relpath(path, os.path.abspath(doc.root)).replace(os.sep, "/")
             page = urljoin(self._base, quote(relative))
-        root, scheme = self._root, self._scheme
+        root, scheme, same_document = self._root, self._scheme, self._same_document
 
         def resolve(url: str) -> str:
-            if _SCHEME.match(url) or url.startswith("#"):
+            if url.startswith("#"):
+                return _file_url(directory, url, path) if same_document else url
+            if _SCHEME.match(url):
                 return url
             if url.startswith("//"):
                 return f"{scheme}:{url}"
@@ -86,9 +95,12 @@ class Resolver:
         """For stdin (``location`` None) or a fetched document (its URL)."""
         page = location or self._base
         scheme = urlsplit(page).scheme if page else self._scheme
+        same_document = self._same_document
 
         def resolve(url: str) -> str:
-            if _SCHEME.match(url) or url.startswith("#"):
+            if url.startswith("#"):
+                return _join(page, url) if page and same_document else url
+            if _SCHEME.match(url):
                 return url
             if url.startswith("//"):
                 return f"{scheme}:{url}"

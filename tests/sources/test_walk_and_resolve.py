@@ -152,8 +152,10 @@ def test_relative_links_in_local_files_become_file_urls(tmp_path: Path) -> None:
         (tmp_path / "docs/guide/img/a b.png").as_uri() + "?x=1",
         "/root.md",  # nothing to resolve it against: reported invalid_url with a hint
         "https://cdn.example/x.js",
-        "#f",
+        (tmp_path / "docs/guide/page.md").as_uri() + "#f",  # its own document's anchor
     ]
+    off = _resolve(tmp_path, "[e](#f)\n", fragments="off")
+    assert off == ["#f"]  # not checked: stays as written, reported as excluded
 
 
 def test_base_url_maps_the_walked_directory_to_a_url(tmp_path: Path) -> None:
@@ -204,7 +206,7 @@ def test_file_links_are_checked_on_disk(tmp_path: Path) -> None:
         tmp_path,
         {
             "docs/index.md": "[ok](guide/a%20b.md#x) [dir](guide/) [gone](gone.md) [root](/r.md)\n",
-            "docs/guide/a b.md": "",
+            "docs/guide/a b.md": "# X\n",
         },
     )
     report = check_sync(sources=[str(tmp_path / "docs")], settings=Settings(retries=0))
