@@ -284,6 +284,9 @@ LIST_VALUES = {
     "scheme": "https",
     "reports": "json:r.json",
     "basic_auth": "^https://a\\.example/ user:pw",
+    "extensions": "md",
+    "index_files": "index.html",
+    "fallback_extensions": "html",
 }
 
 
