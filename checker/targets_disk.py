@@ -1,14 +1,13 @@
-"""Sources → targets: one target per unique URL, carrying every place it was read.
+"""The target index on disk, for inputs too large to hold in memory
+(checker/targets.py moves there past ``SPILL_AT`` URLs).
 
-A URL's result must list *all* of its sources, so duplicates have to be known
-before the first result is written. Holding a dict of a million URLs would
-cost ~100 MB more than the rest of the run (measured: a set of 1M hashes
-alone is +76 MB), so the index lives in a private temporary SQLite file
-(deleted on close) and memory stays flat whatever the input size.
-Measured (in-process, 1M unique URLs): ~10 s to add, ~3 s to list, ~42 MB peak
-RSS; a --dump of the 52 MB benchmark tree's 189k links spends ~2 s here. A URL read
-many times lists its first ``PLACES_LISTED`` places and counts the rest, so
-duplicates cost nothing beyond their rows here.
+Holding a dict of a million URLs would cost ~100 MB more than the rest of
+the run (measured: a set of 1M hashes alone is +76 MB), so past that size the
+index lives in a private temporary SQLite file (deleted on close) and memory
+stays flat whatever the input size. Measured (in-process, 1M unique URLs):
+~10 s to add, ~3 s to list, ~42 MB peak RSS. A URL read many times lists its
+first ``PLACES_LISTED`` places and counts the rest, so duplicates cost nothing
+beyond their rows here.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 
 from checker.models import Places, Source, Target
-from checker.sources import Link
+from checker.sources.interface import Link
 
 _BATCH = 8192
 # A URL read a million times is one target: its first PLACES_LISTED places are
@@ -50,8 +49,8 @@ _OCCURRENCES = (
 )
 
 
-class TargetIndex:
-    """Unique URLs in first-seen order. Fill it with :meth:`add`, then iterate."""
+class DiskIndex:
+    """Unique URLs in first-seen order, on disk. Fill it with :meth:`add`, then iterate."""
 
     def __init__(self) -> None:
         # "" is SQLite's private temporary database: on disk, removed on close.
@@ -145,12 +144,6 @@ class TargetIndex:
 
     def close(self) -> None:
         self._db.close()
-
-    def __enter__(self) -> TargetIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _target(index: int, url: str, listed: list[Source], counted: int) -> Target:

@@ -1,0 +1,164 @@
+"""Sources → targets: one target per unique URL, carrying every place it was read.
+
+A URL's result must list *all* of its sources, so duplicates have to be known
+before the first result is written. Up to ``SPILL_AT`` unique URLs the index
+is a dict in memory (~25 MB at that size); past it, everything moves to the
+SQLite index on disk (checker/targets_disk.py), whose memory stays flat
+however large the input. The dict costs ~0.5 µs per link against SQLite's
+~8 µs to add and ~7 µs to list: on the 52 MB benchmark tree (189k links,
+102k URLs) ~2.5 s of a --dump's time in the one process that cannot be
+parallelised (benchmarks/RESULTS.md). Both list the same targets in the same
+order: tests/test_targets.py runs every test on each.
+
+A URL read many times lists its first ``PLACES_LISTED`` places and counts
+the rest (``Places.total``; ``sources_total`` in JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from checker.models import Places, Source, Target
+from checker.sources.interface import Link
+from checker.targets_disk import PLACES_LISTED, DiskIndex
+
+__all__ = ["PLACES_LISTED", "SPILL_AT", "TargetIndex"]
+
+# Unique URLs held in memory before the index moves to disk; places held
+# (a URL lists up to PLACES_LISTED) are bounded at four times as many.
+SPILL_AT = 250_000
+
+_Place = tuple[int, int, "int | None"]  # path id, line, column
+
+
+class TargetIndex:
+    """Unique URLs in first-seen order. Fill it with :meth:`add`, then iterate.
+
+    Built in a worker thread (asyncio.to_thread) and read on the loop: used
+    by one thread at a time, never at once.
+    """
+
+    def __init__(self, spill_at: int | None = None) -> None:
+        self._spill_at = SPILL_AT if spill_at is None else spill_at
+        self._ids: dict[str, int] = {}  # URL -> its index, in first-seen order
+        self._first: list[_Place] = []  # by index: the URL's first place
+        self._more: dict[int, list[_Place]] = {}  # its next places, up to PLACES_LISTED
+        self._total: dict[int, int] = {}  # every place, for a URL read more often
+        self._places = 0
+        self._paths: list[str] = []
+        self._path_ids: dict[str, int] = {}
+        self._links = 0
+        self._disk: DiskIndex | None = None
+
+    def add(self, links: Iterable[Link]) -> None:
+        it = iter(links)
+        if self._disk is None:
+            self._add_here(it)
+        if self._disk is not None:
+            before = self._disk.links
+            self._disk.add(it)
+            self._links += self._disk.links - before
+
+    def _add_here(self, it: Iterator[Link]) -> None:
+        ids, first, more, total = self._ids, self._first, self._more, self._total
+        path_ids, paths = self._path_ids, self._paths
+        last_path: str | None = None
+        last_id = 0
+        count = len(first)
+        places = self._places
+        limit = 4 * self._spill_at
+        links = 0
+        try:
+            for url, path, line, column in it:
+                # Links come file by file: the path is nearly always the last one.
+                if path is not last_path and path != last_path:
+                    last_id = path_ids.get(path, -1)
+                    if last_id < 0:
+                        last_id = path_ids[path] = len(paths)
+                        paths.append(path)
+                    last_path = path
+                links += 1
+                uid = ids.setdefault(url, count)
+                if uid == count:
+                    count += 1
+                    first.append((last_id, line, column))
+                    places += 1
+                    if count > self._spill_at:
+                        break
+                    continue
+                listed = more.get(uid)
+                if listed is None:
+                    more[uid] = [(last_id, line, column)]
+                elif len(listed) < PLACES_LISTED - 1:
+                    listed.append((last_id, line, column))
+                else:
+                    total[uid] = total.get(uid, PLACES_LISTED) + 1
+                    continue
+                places += 1
+                if places > limit:
+                    break
+            else:
+                return
+        finally:
+            self._places = places
+            self._links += links
+        self._spill()
+
+    def _spill(self) -> None:
+        """Move what is held here to the disk index, in the same order, and drop it."""
+        disk = DiskIndex()
+        try:
+            disk.add(self._held())
+        except BaseException:
+            disk.close()
+            raise
+        self._disk = disk
+        self._ids, self._first, self._more, self._total = {}, [], {}, {}
+        self._paths, self._path_ids = [], {}
+
+    def _held(self) -> Iterator[Link]:
+        paths = self._paths
+        for index, url in enumerate(self._ids):
+            places = [self._first[index], *self._more.get(index, ())]
+            for path, line, column in places:
+                yield Link(url, paths[path], line, column)
+            # Past the listed places only the count matters: the disk index
+            # counts its rows, and lists the first PLACES_LISTED.
+            path, line, column = places[-1]
+            for _ in range(self._total.get(index, len(places)) - len(places)):
+                yield Link(url, paths[path], line, column)
+
+    def __len__(self) -> int:
+        return len(self._disk) if self._disk is not None else len(self._first)
+
+    @property
+    def links(self) -> int:
+        """Occurrences read, duplicates included."""
+        return self._links
+
+    def __iter__(self) -> Iterator[Target]:
+        if self._disk is not None:
+            yield from self._disk
+            return
+        paths, more, total = self._paths, self._more, self._total
+        held = zip(self._ids, self._first, strict=True)
+        for index, (url, (path, line, column)) in enumerate(held):
+            source = Source(paths[path], line, column)
+            listed = more.get(index)
+            if listed is None:
+                yield Target(index, url, (source,))
+                continue
+            sources = (source, *[Source(paths[p], n, c) for p, n, c in listed])
+            counted = total.get(index)
+            yield Target(index, url, sources if counted is None else Places(sources, counted))
+
+    def close(self) -> None:
+        if self._disk is not None:
+            self._disk.close()
+        self._ids, self._first, self._more, self._total = {}, [], {}, {}
+
+    def __enter__(self) -> TargetIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
