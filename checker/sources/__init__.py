@@ -183,8 +183,7 @@ class _Reading:
         else:
             # Markdown, HTML, rST and CSS are parsed across --jobs processes, in
             # file order; sitemaps and URL lists are read here (parallel.py).
-            # A file named is read by its extension; one a walk or glob found
-            # is a document, a .txt included (prose in a tree, not a URL list).
+            # A .txt a walk or glob found is prose, not a URL list.
             def format_of(path: str) -> SourceFormat:
                 return self._format_of(path) if path == spec else self._walked_format(path)
 
