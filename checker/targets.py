@@ -7,7 +7,7 @@ SQLite index on disk (checker/targets_disk.py), whose memory stays flat
 however large the input. The dict costs ~0.5 µs per link against SQLite's
 ~8 µs to add and ~7 µs to list: on the 52 MB benchmark tree (189k links,
 102k URLs) ~2.5 s of a --dump's time in the one process that cannot be
-parallelised (benchmarks/RESULTS.md). Both list the same targets in the same
+parallelised (README.md, "Extraction speed"). Both list the same targets in the same
 order: tests/test_targets.py runs every test on each.
 
 A URL read many times lists its first ``PLACES_LISTED`` places and counts
