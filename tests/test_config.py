@@ -287,6 +287,9 @@ LIST_VALUES = {
     "crawl_scope": "^https://a\\.example/",
     "warn": "403 url:^https://a\\.example/",
     "allowed_redirects": "^http://a\\.example/ ^https://a\\.example/",
+    "extensions": "md",
+    "index_files": "index.html",
+    "fallback_extensions": "html",
 }
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.cli.signals import SignalTrap
-from checker.runner import Driver, run_loop
 
 if TYPE_CHECKING:
     from checker.filters import IgnoreRules
     from checker.models import Result
+    from checker.runner import Driver
     from checker.settings import Settings
     from checker.targets import TargetIndex
 
@@ -74,6 +74,11 @@ def run(settings: Settings, sources: list[str], trap: SignalTrap) -> int:
             except OutputError as exc:
                 raise UsageFailure(str(exc)) from None
         try:
+            # Imported here: the engine and aiohttp (~0.3 s, SSL contexts built
+            # at import) are not needed by a --dump. A signal meanwhile is the
+            # command's (cli/command.py carries it past click).
+            from checker.runner import run_loop
+
             return run_loop(_check(settings, index, ignore, trap))
         except BrokenPipeError:  # here, because click would turn it into exit 1
             silence_stdout()
@@ -94,6 +99,7 @@ async def _check(
 ) -> int:
     from checker.output import OutputError, open_output
     from checker.reporting import reporters
+    from checker.runner import Driver
 
     driver = Driver(settings, index, ignore)
     with contextlib.ExitStack() as outputs:
