@@ -86,6 +86,38 @@ def check_for(
     return Check(Gate(settings, ignore), probe, settings)
 
 
+async def checks(
+    settings: Settings,
+    targets: Iterator[Target],
+    count: int,
+    ignore: IgnoreRules = (),
+    host_stats: dict[str, HostStats] | None = None,
+) -> AsyncGenerator[Result, None]:
+    """Every target's result, as the strategy gives them, over one session:
+    the path a run takes, in one process or in each worker (checker/workers/).
+    ``count`` (how many targets there are) caps the concurrency."""
+    async with open_session(settings) as session:
+        strategy = strategies.load(settings.strategy)
+        check = check_for(session, settings, ignore, host_stats)
+        rules = Rules(
+            retries=settings.retries,
+            max_retry_wait=settings.max_retry_wait,
+            retry_wait=settings.retry_wait,
+            dead_after=settings.dead_host_after,
+            lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
+            limits=check.limits,
+            stats=host_stats,
+        )
+        # One worker per target at most: -c 1000000 for one URL is one worker.
+        workers = max(1, min(settings.concurrency, count))
+        stream = strategy(targets, check, workers, Schedule(rules, host_of))
+        try:
+            async for result in stream:
+                yield result
+        finally:
+            await stream.aclose()
+
+
 class Run:
     """Checks every target of an index once.
 
@@ -106,29 +138,16 @@ class Run:
         self.host_stats: dict[str, HostStats] | None = {} if settings.host_stats else None
 
     async def results(self) -> AsyncGenerator[Result, None]:
-        settings = self.settings
         self._started = time.perf_counter()
-        async with open_session(settings) as session:
-            strategy = strategies.load(settings.strategy)
-            check = check_for(session, settings, self._ignore, self.host_stats)
-            rules = Rules(
-                retries=settings.retries,
-                max_retry_wait=settings.max_retry_wait,
-                retry_wait=settings.retry_wait,
-                dead_after=settings.dead_host_after,
-                lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
-                limits=check.limits,
-                stats=self.host_stats,
-            )
-            # One worker per target at most: -c 1000000 for one URL is one worker.
-            workers = max(1, min(settings.concurrency, len(self._targets)))
-            stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
-            try:
-                async for result in stream:
-                    self._count(redact(result, self._secrets))
-                    yield result
-            finally:
-                await stream.aclose()
+        checked = checks(
+            self.settings, iter(self._targets), len(self._targets), self._ignore, self.host_stats
+        )
+        try:
+            async for result in checked:
+                self._count(redact(result, self._secrets))
+                yield result
+        finally:
+            await checked.aclose()
         if self.summary.total < len(self._targets):  # else a second pass over the index for nothing
             for result in self.unfinished():
                 yield result

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from checker.choices import Cli, Panel, StrategyName
 from checker.optiontypes import (
     Accept,
+    Processes,
     RegexItem,
     SchemeItem,
     StatusSet,
@@ -26,6 +27,11 @@ class CheckingSettings(BaseModel):
     )
     concurrency: Annotated[Workers, Cli(short="-c")] = Field(
         default=128, description="Requests in flight overall."
+    )
+    workers: Annotated[Processes, Cli(metavar="N|auto")] = Field(
+        default=1,
+        description="Worker processes, each checking the URLs of its share of the hosts "
+        "(auto: one per usable core); --concurrency is split among them.",
     )
     per_host: Workers = Field(default=10, description="Requests in flight to one host.")
     accept: Annotated[Accept, Cli(metavar="STATUSES")] = Field(
