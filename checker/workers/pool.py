@@ -28,7 +28,7 @@ from checker.scheduler.hostkey import host_bucket, host_of
 from checker.settings import Settings
 from checker.targets import TargetIndex
 from checker.workers import shares
-from checker.workers.wire import Start, WireError, encode, receive
+from checker.workers.wire import Start, encode, receive
 
 BATCH = 256  # targets per message to a worker
 GRACE_S = 10.0  # how long stopped workers may take to wind down before they are killed
@@ -191,7 +191,7 @@ class Pool:
                     if message[1] and self.host_stats is not None:
                         self.host_stats.update(message[1])
                     return
-        except (WireError, KeyError):  # a corrupt stream: that worker cannot be trusted
+        except Exception:  # a corrupt stream, or a result it was not given: not to be trusted
             with contextlib.suppress(ProcessLookupError):
                 worker.process.kill()
         finally:

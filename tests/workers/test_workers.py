@@ -134,9 +134,10 @@ def test_concurrency_is_split_not_multiplied(total: int, parts: int) -> None:
     assert min(split) >= 1
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "257", "auto2", "", "1.5", "１"])
+@pytest.mark.parametrize("value", ["0", "-1", "257", "auto2", "", "1.5", "\uff11"])  # a fullwidth 1
 def test_bad_workers_value_is_one_line_and_exit_2(value: str, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli(["--workers", value, "http://127.0.0.1:1/"])
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "--workers" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "--workers" in result.stderr
     assert "Traceback" not in result.stderr
