@@ -25,12 +25,25 @@ from checker.workers.wire import Start, WireError, encode, receive
 
 
 def main() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    """A fresh interpreter, its pipes on stdin and stdout."""
     incoming, outgoing = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    os.dup2(2, 1)
+    os.close(devnull)
+    _run(incoming, outgoing)
+
+
+def forked(incoming: int, outgoing: int) -> None:
+    """A fork of the run (checker/workers/process.py): its stdin and stdout are
+    the run's, and stay untouched."""
+    signal.set_wakeup_fd(-1)  # the run's loop's, not ours
+    _run(incoming, outgoing)
+
+
+def _run(incoming: int, outgoing: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.dup2(2, 1)  # a stray print goes to stderr, not into a pipe or the report
     from checker.runner import run_loop
 
     run_loop(_serve(incoming, outgoing))
@@ -60,16 +73,9 @@ async def _serve(incoming: int, outgoing: int) -> None:
     from checker.models import Target
     from checker.redact import forms, redact
     from checker.scheduler.feed import Feed
+    from checker.workers.process import connect
 
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=1 << 20)
-    await loop.connect_read_pipe(
-        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(incoming, "rb", buffering=0)
-    )
-    transport, protocol = await loop.connect_write_pipe(
-        asyncio.streams.FlowControlMixin, os.fdopen(outgoing, "wb", buffering=0)
-    )
-    writer = asyncio.StreamWriter(transport, protocol, None, loop)
+    reader, writer = await connect(incoming, outgoing)
     start = await receive(reader)
     if not isinstance(start, Start):
         return

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 import time
 from collections.abc import AsyncGenerator, Iterator
-from pathlib import Path
 
 from checker.choices import StrategyName
 from checker.engine import LOOKAHEAD
@@ -28,6 +26,7 @@ from checker.scheduler.hostkey import host_bucket, host_of
 from checker.settings import Settings
 from checker.targets import TargetIndex
 from checker.workers import shares
+from checker.workers.process import Handle, start
 from checker.workers.wire import Start, encode, receive
 
 BATCH = 256  # targets per message to a worker
@@ -38,7 +37,7 @@ _Batch = tuple["Worker", list[Result]]
 class Worker:
     """One worker process, and the targets it holds (given, no result back yet)."""
 
-    def __init__(self, number: int, process: asyncio.subprocess.Process) -> None:
+    def __init__(self, number: int, process: Handle) -> None:
         self.number = number
         self.process = process
         self.held: dict[int, Target] = {}
@@ -47,9 +46,8 @@ class Worker:
         self.dead = False
 
     def send(self, message: object) -> None:
-        stdin = self.process.stdin
-        if not self.dead and stdin is not None and not stdin.is_closing():
-            stdin.write(encode(message))
+        if not self.dead:
+            self.process.send(encode(message))
 
     def flush(self) -> None:
         if self.batch:
@@ -137,12 +135,10 @@ class Pool:
         strategy = settings.strategy
         if strategy is not StrategyName.FIRST_EXCEPTION:
             strategy = StrategyName.AS_COMPLETED  # the order is made here
-        command = [sys.executable, "-m", "checker.workers.child"]
-        env = _environment()
+        inherited: list[int] = []
         for number, slots in enumerate(shares(settings.concurrency, self._count_of)):
-            process = await asyncio.create_subprocess_exec(
-                *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env
-            )
+            process = await start(number, inherited)
+            inherited += process.descriptors
             worker = Worker(number, process)
             workers.append(worker)
             own = settings.model_copy(
@@ -164,7 +160,7 @@ class Pool:
                 worker.batch.append((target.index, target.url, tuple(target.sources)))
                 if len(worker.batch) >= BATCH:
                     worker.flush()
-                    await _drain(worker)
+                    await worker.process.drain()
                 while worker.unconsumed >= window and not worker.dead:
                     for other in workers:  # none waits for its batch while this one is full
                         other.flush()
@@ -177,10 +173,8 @@ class Pool:
             self._queue.put_nowait(None)
 
     async def _read(self, worker: Worker) -> None:
-        stdout = worker.process.stdout
-        assert stdout is not None
         try:
-            while (message := await receive(stdout)) is not None:
+            while (message := await receive(worker.process.reader)) is not None:
                 if message[0] == "results":
                     batch: list[Result] = message[1]
                     held = worker.held
@@ -192,8 +186,7 @@ class Pool:
                         self.host_stats.update(message[1])
                     return
         except Exception:  # a corrupt stream, or a result it was not given: not to be trusted
-            with contextlib.suppress(ProcessLookupError):
-                worker.process.kill()
+            worker.process.kill()
         finally:
             await self._lose(worker)
 
@@ -212,8 +205,7 @@ class Pool:
         """Stop every worker and wait for it; a second stop kills them at once."""
         for worker in workers:
             worker.send(("stop",))
-            if worker.process.stdin is not None:
-                worker.process.stdin.close()
+            worker.process.close_input()
         try:
             waits = [w.process.wait() for w in workers]
             await asyncio.wait_for(asyncio.gather(*waits), GRACE_S)
@@ -239,26 +231,4 @@ class Pool:
 
 def _kill(workers: list[Worker]) -> None:
     for worker in workers:
-        if worker.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                worker.process.kill()
-
-
-async def _drain(worker: Worker) -> None:
-    """Wait while the pipe to the worker is full; a worker gone is its reader's to report."""
-    stdin = worker.process.stdin
-    if stdin is not None:
-        with contextlib.suppress(ConnectionError, OSError):
-            await stdin.drain()
-
-
-def _environment() -> dict[str, str]:
-    """The worker imports this very package, wherever it was imported from."""
-    import os
-
-    import checker
-
-    root = str(Path(checker.__file__).resolve().parent.parent)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return env
+        worker.process.kill()
