@@ -21,7 +21,7 @@ import signal
 from collections.abc import Iterator
 from typing import Any
 
-from checker.workers.wire import Start, WireError, encode, receive
+from checker.workers.wire import Start, WireError, encode, pack, receive
 
 
 def main() -> None:
@@ -90,7 +90,7 @@ async def _serve(incoming: int, outgoing: int) -> None:
         async for result in checked:
             masked = redact(result, secrets)
             masked.sources = ()  # the run holds them: no need to send them back
-            outbox.add(masked)
+            outbox.add(pack(masked))
 
     def targets(batch: list[tuple[int, str, Any]]) -> Iterator[Target]:
         for index, url, sources in batch:

@@ -27,7 +27,7 @@ from checker.settings import Settings
 from checker.targets import TargetIndex
 from checker.workers import shares
 from checker.workers.process import Handle, start
-from checker.workers.wire import Start, encode, receive
+from checker.workers.wire import Start, encode, receive, unpack
 
 BATCH = 256  # targets per message to a worker
 GRACE_S = 10.0  # how long stopped workers may take to wind down before they are killed
@@ -176,7 +176,7 @@ class Pool:
         try:
             while (message := await receive(worker.process.reader)) is not None:
                 if message[0] == "results":
-                    batch: list[Result] = message[1]
+                    batch = [unpack(fields) for fields in message[1]]
                     held = worker.held
                     for result in batch:
                         result.sources = held.pop(result.index).sources

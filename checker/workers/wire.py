@@ -8,19 +8,22 @@ corrupt (a stray write to the pipe), and the peer is treated as dead.
 
 Parent → worker: ``Start``, then ``("targets", [(index, url, sources), …])``
 batches, then ``("end",)``, or ``("stop",)`` at any time.
-Worker → parent: ``("results", [Result, …])`` batches (sources left out:
-the parent holds them), then ``("done", host_stats)``.
+Worker → parent: ``("results", [fields, …])`` batches, each a Result's
+fields as a tuple (:func:`pack`; sources left out: the parent holds them),
+then ``("done", host_stats)``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import operator
 import pickle
 import struct
 from dataclasses import dataclass
 from typing import Any
 
 from checker.filters import IgnoreRules
+from checker.models import Result
 from checker.settings import Settings
 
 _HEADER = struct.Struct("!I")
@@ -32,6 +35,15 @@ class Start:
     settings: Settings
     ignore: IgnoreRules
     number: int  # which worker this is, 0-based (for messages only)
+
+
+# A dataclass with slots pickles through a Python-level __getstate__ (~16 µs a
+# result, a tenth of the parent's time per URL); a plain tuple, in C.
+pack = operator.attrgetter(*Result.__slots__)
+
+
+def unpack(fields: tuple[Any, ...]) -> Result:
+    return Result(*fields)
 
 
 class WireError(Exception):

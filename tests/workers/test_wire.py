@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.models import Outcome, Result
-from checker.workers.wire import MAX_MESSAGE, WireError, encode, receive
+from checker.workers.wire import MAX_MESSAGE, WireError, encode, pack, receive, unpack
 
 
 async def _read_all(data: bytes) -> list[object]:
@@ -57,3 +57,32 @@ def test_a_well_framed_message_that_is_not_a_pickle_is_wire_error(body: bytes) -
     except Exception:
         with pytest.raises(WireError):
             asyncio.run(_read_all(struct.pack("!I", len(body)) + body))
+
+
+def test_a_result_travels_whole() -> None:
+    """Every field, including any added later: pack follows Result's slots."""
+    from dataclasses import fields
+
+    from checker.models import ErrorKind, Failure, Health
+
+    result = Result(
+        "http://a.test/",
+        Outcome.BROKEN,
+        (),
+        404,
+        "http://b.test/",
+        ["http://c.test/"],
+        Failure(ErrorKind.TIMEOUT, "slow"),
+        1.5,
+        2,
+        "why",
+        7,
+        "http://d.test/",
+        "http://archive.test/",
+        "a warning",
+        Health(flaky=True, counts=False),
+        "2026-01-01T00:00:00Z",
+    )
+    assert len(fields(Result)) == 16, "a new field: set it above too"
+    (message,) = asyncio.run(_read_all(encode([pack(result)])))
+    assert [unpack(f) for f in message] == [result]  # type: ignore[attr-defined]
