@@ -153,15 +153,15 @@ class Pool:
             for target in self._targets:
                 worker = workers[host_bucket(host_of(target), count)]
                 worker.unconsumed += 1
-                if worker.dead:
+                if worker.dead:  # its hosts' URLs are lost too, and count in the window
                     self._queue.put_nowait((worker, [worker.lost(target)]))
-                    continue
-                worker.held[target.index] = target
-                worker.batch.append((target.index, target.url, tuple(target.sources)))
-                if len(worker.batch) >= BATCH:
-                    worker.flush()
-                    await worker.process.drain()
-                while worker.unconsumed >= window and not worker.dead:
+                else:
+                    worker.held[target.index] = target
+                    worker.batch.append((target.index, target.url, tuple(target.sources)))
+                    if len(worker.batch) >= BATCH:
+                        worker.flush()
+                        await worker.process.drain()
+                while worker.unconsumed >= window:
                     for other in workers:  # none waits for its batch while this one is full
                         other.flush()
                     self._credit.clear()
