@@ -18,8 +18,9 @@ HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0
 
 
 class CountingSite:
-    """``/slow/*`` holds until ``released``; ``/fail*`` answers 500; anything
-    else 200 after ``delay`` seconds. Counts in flight per host."""
+    """``/slow/*`` holds until ``released``; ``/fail*`` answers 500 (``/fail-after/N``
+    once N requests, itself included, are in flight); anything else 200 after
+    ``delay`` seconds. Counts in flight per host."""
 
     def __init__(self, delay: float = 0.02) -> None:
         self.delay = delay
@@ -38,9 +39,10 @@ class CountingSite:
         now = self.in_flight[host] = self.in_flight.get(host, 0) + 1
         self.most[host] = max(self.most.get(host, 0), now)
         try:
-            if request.path.startswith("/slow"):
+            if request.path.startswith(("/slow", "/fail-after/")):
+                wanted = int(request.path.rsplit("/", 1)[1]) if "after" in request.path else 0
                 for _ in range(1000):  # 20 s at most
-                    if self.released:
+                    if self.released if not wanted else self.holding() >= wanted:
                         break
                     await asyncio.sleep(0.02)
             else:

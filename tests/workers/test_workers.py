@@ -86,7 +86,8 @@ def test_first_exception_stops_every_worker() -> None:
     assert host_bucket(fast_fail, 2) != host_bucket(holding[0], 2)
     with serve(site, (fast_fail, *holding)) as servers:
         slow = [s.url(f"/slow/{n}") for n in range(3) for s in servers[1:]]
-        urls = [*slow, servers[0].url("/fail/1")]
+        # The failure comes once every slow request is held by the other worker.
+        urls = [*slow, servers[0].url(f"/fail-after/{len(slow) + 1}")]
         report = _run(urls, 2, StrategyName.FIRST_EXCEPTION)
         still_held = site.holding()
     outcomes = {r.url: r.outcome for r in report.results}
