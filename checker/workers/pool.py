@@ -89,11 +89,13 @@ class Pool:
             await self._spawn(workers)
             tasks.append(asyncio.create_task(self._feed(workers)))
             tasks.extend(asyncio.create_task(self._read(w)) for w in workers)
-            async for result in self._ordered(self._collect(len(tasks))):
-                self._count(result)
-                yield result
-                if self.settings.strategy is StrategyName.FIRST_EXCEPTION and result.fails_run:
-                    return
+            ordered = self._ordered(self._collect(len(tasks)))
+            async with contextlib.aclosing(ordered):
+                async for result in ordered:
+                    self._count(result)
+                    yield result
+                    if self.settings.strategy is StrategyName.FIRST_EXCEPTION and result.fails_run:
+                        return
         finally:
             self._stopping = True
             if tasks:
@@ -119,16 +121,18 @@ class Pool:
 
     async def _ordered(self, results: AsyncGenerator[Result, None]) -> AsyncGenerator[Result, None]:
         if self.settings.strategy is not StrategyName.GATHER:
-            async for result in results:
-                yield result
+            async with contextlib.aclosing(results):
+                async for result in results:
+                    yield result
             return
         ready: dict[int, Result] = {}  # gather's reorder buffer, as strategies/gather.py
         following = 0
-        async for result in results:
-            ready[result.index] = result
-            while following in ready:
-                yield ready.pop(following)
-                following += 1
+        async with contextlib.aclosing(results):
+            async for result in results:
+                ready[result.index] = result
+                while following in ready:
+                    yield ready.pop(following)
+                    following += 1
 
     async def _spawn(self, workers: list[Worker]) -> None:
         settings = self.settings
