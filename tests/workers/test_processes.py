@@ -79,3 +79,36 @@ def test_a_killed_worker_loses_nothing_and_exits_3() -> None:
     assert {by_url[u]["outcome"] for u in urls[3:]} == {"ok"}
     assert "worker process 1 stopped" in by_url[urls[0]]["error"]["message"]
     assert "internal error" in err.decode()
+
+
+def test_a_dead_workers_later_urls_are_reported_lost_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """URLs of the dead worker's hosts not yet sent to it when it died (the
+    window is 4 here) are reported ``internal`` too, without a request."""
+    import threading
+
+    from checker import check_sync
+    from checker.settings import Settings
+    from checker.workers import pool
+
+    monkeypatch.setattr(pool, "LOOKAHEAD", 1)
+    site = CountingSite()
+    with serve(site, HOSTS) as servers:
+        urls = [s.url(f"/slow/{n}") for s in servers for n in range(12)]
+
+        def kill_first_worker() -> None:
+            # Worker 0 holds one request and is given its window of 4; the
+            # targets behind them wait (as a single run's lookahead would).
+            wait_until(lambda: site.holding() == 1 and len(children(os.getpid())) == 2)
+            os.kill(min(children(os.getpid())), signal.SIGKILL)
+            site.released = True
+
+        killer = threading.Thread(target=kill_first_worker)
+        killer.start()
+        settings = Settings(workers=2, concurrency=2, retries=0)
+        report = check_sync(urls, settings=settings)
+        killer.join()
+    kinds = {r.url: r.error.kind.value if r.error else r.outcome.value for r in report.results}
+    assert len(report.results) == len(urls)
+    assert {kinds[u] for u in urls[:12]} == {"internal"}, "every URL of bucket 0's host"
+    assert {kinds[u] for u in urls[12:]} == {"ok"}
+    assert site.served <= 12 + 4, "the lost ones were not requested"
