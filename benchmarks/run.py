@@ -44,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+import scaling  # noqa: E402
 from servers import LatencyServer, Nginx  # noqa: E402
 
 HOSTS = 21
@@ -52,15 +53,22 @@ DELAY = 0.1
 T_PORT, L_PORT = 18180, 18190  # not peer-bench's 18080/18090, so both can run at once
 RUN_TIMEOUT = 900.0
 TIME = "/usr/bin/time"  # GNU time (Debian package "time")
-ALL_SCENARIOS = ("throughput", "latency", "memory", "startup")
-ALIASES = {"T": "throughput", "L": "latency", "M": "memory", "S": "startup"}
-FULL = {"throughput": 10_000, "latency": 3_000, "memory": 1_000_000, "startup": 0}
-QUICK = {"throughput": 2_000, "latency": 1_000, "memory": 100_000, "startup": 0}
+ALL_SCENARIOS = ("throughput", "latency", "memory", "startup", "workers")
+ALIASES = {"T": "throughput", "L": "latency", "M": "memory", "S": "startup", "W": "workers"}
+FULL = {
+    "throughput": 10_000,
+    "latency": 3_000,
+    "memory": 1_000_000,
+    "startup": 0,
+    "workers": 10_000,
+}
+QUICK = {"throughput": 2_000, "latency": 1_000, "memory": 100_000, "startup": 0, "workers": 2_000}
 TARGETS = {
     "throughput": "urlcheck URLs/s >= 1.3x the plain loop (asyncio)",
     "latency": "wall <= 1.05 x N*0.1 s/128",
     "memory": "peak RSS <= 100 MB",
     "startup": "`urlcheck --version` median <= 100 ms",
+    "workers": "`--workers auto` URLs/s >= 1.5x the plain loop (asyncio), for every strategy",
 }
 MB = 1_000_000
 
@@ -196,6 +204,13 @@ def parse_hey(stdout: Path, stderr: Path) -> Parsed:
     if not answered:
         return Parsed(error=f"no status code distribution: {_last_line(stderr)}")
     return Parsed(checked=sum(int(n) for n in answered))
+
+
+def parse_lychee(stdout: Path, stderr: Path) -> Parsed:
+    counts = scaling.lychee_counts(stdout)
+    if isinstance(counts, str):
+        return Parsed(error=f"{counts}: {_last_line(stderr)}")
+    return Parsed(checked=counts[0], broken=counts[1])
 
 
 def parse_nothing(stdout: Path, stderr: Path) -> Parsed:
@@ -363,6 +378,26 @@ def scenario_setup(
             argv = ["hey", "-n", str(n), "-c", str(CONCURRENCY), "-m", "HEAD", ceiling]
             tools.append(Tool("hey, 1 URL, HEAD (ceiling)", argv, parse_hey, ceiling=True))
         return tools, n, truth, cfg.runs, Nginx(T_PORT, HOSTS, root=cfg.root)
+    if scenario == "workers":
+        urls, truth = corpus.ensure(data / f"T-{n}", n, T_PORT, corpus.THROUGHPUT_MIX, HOSTS)
+        tools = [
+            urlcheck_tool(
+                cfg,
+                f"urlcheck --strategy {strategy} {shlex.join(args)}",
+                urls,
+                *args,
+                "--strategy",
+                strategy,
+            )
+            for strategy in scaling.STRATEGIES
+            for args in scaling.worker_args()
+        ]
+        tools += baseline_tools(cfg, urls)
+        binary = scaling.lychee()
+        if binary:
+            lychee = scaling.lychee_argv(binary, urls, CONCURRENCY)
+            tools.append(Tool("lychee, per-host limits lifted", lychee, parse_lychee))
+        return tools, n, truth, cfg.runs, Nginx(T_PORT, HOSTS, root=cfg.root)
     if scenario == "latency":
         urls, truth = corpus.ensure(data / f"L-{n}", n, L_PORT, corpus.LATENCY_MIX, HOSTS)
         tools = [
@@ -471,6 +506,7 @@ TABLES = {
     "latency": table_latency,
     "memory": table_memory,
     "startup": table_startup,
+    "workers": table_throughput,
 }
 
 
@@ -484,6 +520,14 @@ def target_line(scenario: str, rows: list[Row]) -> tuple[str, str]:
         ratio = ref.wall / ours.wall
         measured = f"{ours.n / ours.wall:,.0f} vs {ref.n / ref.wall:,.0f} URLs/s = {ratio:.2f}x"
         return measured, _met(ratio >= 1.3 and ours.verdict() == "yes")
+    if scenario == "workers":
+        ref = plain_loop(rows)
+        auto = [r for r in rows if r.tool.name.endswith("--workers auto")]
+        if ref is None or not auto:
+            return "—", "—"
+        ratios = [(r.tool.name.split()[2], ref.wall / r.wall) for r in auto]
+        measured = "; ".join(f"{name} {ratio:.2f}x" for name, ratio in ratios)
+        return measured, _met(all(ratio >= 1.5 for _, ratio in ratios))
     if scenario == "latency":
         ideal = ours.n * DELAY / CONCURRENCY
 

@@ -11,7 +11,7 @@ import dataclasses
 import sys
 import time
 import traceback
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -124,6 +124,58 @@ def check_for(
     return Check(Gate(settings, ignore), probe, settings)
 
 
+# Starts a crawl over the run's session and plain check (Run._start_crawl).
+StartCrawl = Callable[[Check, aiohttp.ClientSession], Awaitable["Crawl"]]
+
+
+async def checks(
+    settings: Settings,
+    targets: Iterator[Target],
+    count: int,
+    ignore: IgnoreRules = (),
+    host_stats: dict[str, HostStats] | None = None,
+    index: TargetIndex | None = None,
+    start_crawl: StartCrawl | None = None,
+) -> AsyncGenerator[Result, None]:
+    """Every target's result, as the strategy gives them, over one session:
+    the path a run takes, in one process or in each worker (checker/workers/).
+    ``count`` (how many targets there are) caps the concurrency; ``index``
+    is the run's target index, which ``--fragments all`` asks for the pages
+    with anchors; ``start_crawl`` makes the run a crawl (``--crawl``)."""
+    async with open_session(settings) as session:
+        strategy = strategies.load(settings.strategy)
+        plain = check_for(session, settings, ignore, host_stats, index)
+        check: Attempt = plain
+        crawl = None
+        if start_crawl is not None:
+            crawl = await start_crawl(plain, session)
+            check, targets, count = crawl, crawl.feed, settings.concurrency
+        rules = Rules(
+            retries=settings.retries,
+            max_retry_wait=settings.max_retry_wait,
+            retry_wait=settings.retry_wait,
+            dead_after=settings.dead_host_after,
+            lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
+            limits=plain.limits,
+            stats=host_stats,
+            on_grow=None if crawl is None else crawl.attach,
+        )
+        # One worker per target at most: -c 1000000 for one URL is one worker.
+        workers = max(1, min(settings.concurrency, count))
+        stream = strategy(targets, check, workers, Schedule(rules, host_of))
+        # The results the scheduler makes without a check (a dead host's other
+        # URLs) are judged here; judging a checked one again is a no-op.
+        judge = Judge.of(settings)
+        try:
+            async for answer in stream:
+                result = answer if judge is None else judge(answer)
+                if crawl is not None:
+                    crawl.late.refresh(result)  # the places known by now
+                yield result
+        finally:
+            await stream.aclose()
+
+
 class Run:
     """Checks every target of an index once.
 
@@ -144,61 +196,43 @@ class Run:
         self._secrets = forms(settings.secrets)
         # Filled in as the run goes, one entry per host; only with --host-stats.
         self.host_stats: dict[str, HostStats] | None = {} if settings.host_stats else None
-        # The results the scheduler makes without a check (a dead host's
-        # other URLs) are judged here; judging a checked one again is a no-op.
-        self._judge = Judge.of(settings)
 
     async def results(self) -> AsyncGenerator[Result, None]:
-        settings = self.settings
         self._started = time.perf_counter()
-        async with open_session(settings) as session:
-            strategy = strategies.load(settings.strategy)
-            plain = check_for(session, settings, self._ignore, self.host_stats, self._targets)
-            check: Attempt = plain
-            targets: Iterator[Target] = iter(self._targets)
-            workers = len(self._targets)
-            crawl = None
-            if settings.crawl:
-                from checker.crawl.crawler import Crawl
-
-                crawl = self.crawl = Crawl(
-                    settings,
-                    self._targets,
-                    plain,
-                    session,
-                    self._was_reported,
-                    self.crawl_stats,
-                    self._ignore,
-                    self.host_stats,
-                )
-                await crawl.start()
-                check, targets, workers = crawl, crawl.feed, settings.concurrency
-            rules = Rules(
-                retries=settings.retries,
-                max_retry_wait=settings.max_retry_wait,
-                retry_wait=settings.retry_wait,
-                dead_after=settings.dead_host_after,
-                lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
-                limits=plain.limits,
-                stats=self.host_stats,
-                on_grow=None if crawl is None else crawl.attach,
-            )
-            # One worker per target at most: -c 1000000 for one URL is one worker.
-            workers = max(1, min(settings.concurrency, workers))
-            stream = strategy(targets, check, workers, Schedule(rules, host_of))
-            judge = self._judge
-            try:
-                async for answer in stream:
-                    result = answer if judge is None else judge(answer)
-                    if crawl is not None:
-                        crawl.late.refresh(result)  # the places known by now
-                    self._count(redact(result, self._secrets))
-                    yield result
-            finally:
-                await stream.aclose()
+        checked = checks(
+            self.settings,
+            iter(self._targets),
+            len(self._targets),
+            self._ignore,
+            self.host_stats,
+            self._targets,
+            self._start_crawl if self.settings.crawl else None,
+        )
+        try:
+            async for result in checked:
+                self._count(redact(result, self._secrets))
+                yield result
+        finally:
+            await checked.aclose()
         if self.summary.total < len(self._targets):  # else a second pass over the index for nothing
             for result in self.unfinished():
                 yield result
+
+    async def _start_crawl(self, plain: Check, session: aiohttp.ClientSession) -> Crawl:
+        from checker.crawl.crawler import Crawl
+
+        crawl = self.crawl = Crawl(
+            self.settings,
+            self._targets,
+            plain,
+            session,
+            self._was_reported,
+            self.crawl_stats,
+            self._ignore,
+            self.host_stats,
+        )
+        await crawl.start()
+        return crawl
 
     def unfinished(self) -> Iterator[Result]:
         """Report as ``cancelled`` every target no result was given for."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, get_origin
+from typing import Annotated, Any, Literal, TypeVar, get_origin
 
 from pydantic import (
     BaseModel,
@@ -30,6 +30,8 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 # Upper bounds on option values. Past these a value is a typo or an attack
 # rather than a setting, and some (a float too large for a timer) crash aiohttp.
 MAX_WORKERS = 10_000
+# Worker processes (--workers): one per core is the useful most; past this a typo.
+MAX_PROCESSES = 256
 MAX_SECONDS = 86_400.0  # a day
 MAX_COUNT = 1_000  # retries, redirect hops
 
@@ -238,6 +240,8 @@ SchemeItem = Annotated[str, _from_text(url_scheme)]
 Accept = Annotated[StatusSet, _from_text(StatusSet.parse)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Workers = Annotated[int, Field(ge=1, le=MAX_WORKERS)]
+# A count of processes, or "auto": the usable cores (checker/workers/).
+Processes = Annotated[int, Field(ge=1, le=MAX_PROCESSES)] | Literal["auto"]
 Seconds = Annotated[float, Field(gt=0, le=MAX_SECONDS)]
 Wait = Annotated[float, Field(ge=0, le=MAX_SECONDS)]
 

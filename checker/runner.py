@@ -22,6 +22,8 @@ from checker.hoststats import HostStats
 from checker.models import LateSources, Report, Result, Summary
 from checker.settings import Settings
 from checker.targets import TargetIndex
+from checker.workers import processes
+from checker.workers.pool import Pool
 
 T = TypeVar("T")
 
@@ -36,7 +38,9 @@ class Driver:
     """
 
     def __init__(self, settings: Settings, index: TargetIndex, ignore: IgnoreRules = ()) -> None:
-        self._run = Run(settings, index, ignore)
+        self._run: Run | Pool = Run(settings, index, ignore)
+        if settings.workers != 1 and (count := processes(settings, len(index))) > 1:
+            self._run = Pool(settings, index, ignore, count)
         self.total = len(index)
         self.stops = 0
         self._task: asyncio.Task[Any] | None = None  # while checks run, the task iterating them

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from checker.models import Result, Target
 from checker.scheduler._cleanup import cancel_all
+from checker.scheduler.feed import Feed
 from checker.scheduler.frontier import Frontier
 from checker.scheduler.hosts import Host
 from checker.scheduler.records import Attempted, Job, Rules
@@ -132,8 +133,10 @@ async def stream(
     frontier = Frontier(targets, frontier_rules, host_of or _no_host)
     driver = Driver(frontier, check)
     driver.stop = stop
-    if frontier_rules.on_grow is not None:
+    if frontier_rules.on_grow is not None:  # a crawl's index grows (checker/crawl/)
         frontier_rules.on_grow(driver.grown)
+    if isinstance(targets, Feed):  # targets arrive during the run (checker/workers/)
+        targets.attach(driver)
     workers = [asyncio.create_task(driver.worker()) for _ in range(concurrency)]
     everyone = asyncio.gather(*workers)
     everyone.add_done_callback(lambda _: driver.out.put_nowait(None))

@@ -10,6 +10,7 @@ from checker.choices import Cli, Fragments, Panel, RedirectPolicy, StrategyName
 from checker.levels import AllowedRedirectItem, WarnRuleItem
 from checker.optiontypes import (
     Accept,
+    Processes,
     RegexItem,
     SchemeItem,
     StatusSet,
@@ -30,6 +31,12 @@ class CheckingSettings(BaseModel):
     )
     concurrency: Annotated[Workers, Cli(short="-c")] = Field(
         default=128, description="Requests in flight overall."
+    )
+    workers: Annotated[Processes, Cli(metavar="N|auto")] = Field(
+        default=1,
+        description="Worker processes, each checking the URLs of its share of the hosts "
+        "(auto: one per usable core); --concurrency is split among them. A --crawl "
+        "runs in one process.",
     )
     per_host: Workers = Field(default=10, description="Requests in flight to one host.")
     accept: Annotated[Accept, Cli(metavar="STATUSES")] = Field(
