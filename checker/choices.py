@@ -42,6 +42,7 @@ class SchemaName(StrEnum):
 
     REPORT = "report"
     RESULT = "result"
+    LATE_SOURCES = "late-sources"  # --crawl: the closing jsonl lines
 
 
 class Method(StrEnum):
@@ -90,6 +91,7 @@ class Panel(StrEnum):
     CHECKING = "Checking"
     HTTP = "HTTP"
     OUTPUT = "Output"
+    CRAWL = "Crawling"
     CONFIGURATION = "Configuration"
 
 

@@ -54,7 +54,10 @@ def dump(
     separator = "\n  "  # JSON: the first entry's; then ",\n  "
     if fmt is Format.JSON:
         out.write("[")
-    write = out.write
+    # Lines go out _CHUNK at a time: a write per URL through the guarded
+    # stream cost ~2 us each (100k URLs in the 52 MB benchmark tree).
+    lines: list[str] = []
+    append = lines.append
     for target in index:
         reason = excluded_by(target.url)
         if reason is not None:
@@ -65,13 +68,17 @@ def dump(
         if as_json:
             text = _json_line(url, places(sources), count_places(sources), reason)
             if fmt is Format.JSON:
-                write(separator + text)
+                append(separator + text)
                 separator = ",\n  "
             else:
-                write(text + "\n")
+                append(text + "\n")
         else:
             line = _line(url, places(sources), len(sources), count_places(sources), reason, actions)
-            write(line + "\n")
+            append(line + "\n")
+        if len(lines) >= _CHUNK:
+            out.write("".join(lines))
+            lines.clear()
+    out.write("".join(lines))
     if fmt is Format.JSON:
         out.write("\n]\n" if len(index) else "]\n")
     out.flush()
@@ -81,6 +88,8 @@ def dump(
         )
     return 0
 
+
+_CHUNK = 256
 
 # What json.dumps(entry, ensure_ascii=False) writes, built without a dict per
 # URL and a dict per place: the 52 MB benchmark tree's dump took 2.5 s that way.

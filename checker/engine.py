@@ -12,25 +12,31 @@ import sys
 import time
 import traceback
 from collections.abc import AsyncGenerator, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import aiohttp
 
 from checker import strategies
 from checker.choices import Fragments
+from checker.crawl.stats import CrawlStats
 from checker.errors import internal
 from checker.filters import IgnoreRules
 from checker.gate import Gate
 from checker.hoststats import HostStats
 from checker.https_upgrade import ProbeLike, RequireHttps
 from checker.levels import Judge
-from checker.models import Outcome, Result, Summary, Target
+from checker.models import LateSources, Outcome, Result, Summary, Target
 from checker.probe import Probe
 from checker.redact import Masker, forms, redact
-from checker.scheduler import Attempted, Rules, Schedule
+from checker.scheduler import Attempt, Attempted, Rules, Schedule
 from checker.scheduler.hostkey import host_of
 from checker.session import open_session
 from checker.settings import Settings
 from checker.targets import TargetIndex
+
+if TYPE_CHECKING:
+    from checker.crawl.crawler import Crawl
 
 # Targets read ahead of the checks, so that hosts further down the input can
 # run while the first ones wait (docs/SCHEDULING.md: why this bound suffices).
@@ -55,6 +61,11 @@ class Check:
     def limits(self, host: str) -> tuple[int, float]:
         return self._probe.limits(host)
 
+    @property
+    def gate(self) -> Gate:
+        """What decides whether a target is requested (a crawl asks it before a page read)."""
+        return self._gate
+
     async def __call__(self, target: Target, tries: int = 1) -> Result | Attempted:
         """Attempt number ``tries`` at ``target``: a final :class:`Result`, or
         an :class:`Attempted` the scheduler may retry."""
@@ -64,20 +75,24 @@ class Check:
                 answer: Result | Attempted = admitted
             else:
                 answer = await self._probe(target, admitted, tries)
-            judge = self._judge
-            if judge is None:
-                return answer
-            if isinstance(answer, Result):
-                return judge(answer)
-            # Judged whether or not it is retried: a retry is judged again.
-            judged = judge(answer.result)
-            return answer if judged is answer.result else dataclasses.replace(answer, result=judged)
+            return self.judged(answer)
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
-                self._print_traceback(target, exc)
+                self.print_traceback(target, exc)
             return Result.for_target(target, Outcome.ERROR, error=internal(exc))
 
-    def _print_traceback(self, target: Target, exc: Exception) -> None:
+    def judged(self, answer: Result | Attempted) -> Result | Attempted:
+        """``answer`` as --warn and --redirects see it (a crawl's page reads too)."""
+        judge = self._judge
+        if judge is None:
+            return answer
+        if isinstance(answer, Result):
+            return judge(answer)
+        # Judged whether or not it is retried: a retry is judged again.
+        judged = judge(answer.result)
+        return answer if judged is answer.result else dataclasses.replace(answer, result=judged)
+
+    def print_traceback(self, target: Target, exc: Exception) -> None:
         text = f"urlcheck: internal error while checking {target.url}\n"
         text += "".join(traceback.format_exception(exc))
         # A traceback quotes URLs and messages: masked as every output is.
@@ -122,7 +137,9 @@ class Run:
         self._ignore = ignore  # .urlcheckignore rules, when the caller read the file
         self.summary = Summary(strategy=settings.strategy.value)
         self._targets = targets
-        self._reported = bytearray(len(targets))
+        self._reported = bytearray(len(targets))  # grows with a crawl's targets
+        self.crawl: Crawl | None = None
+        self.crawl_stats = CrawlStats()
         self._started = time.perf_counter()
         self._secrets = forms(settings.secrets)
         # Filled in as the run goes, one entry per host; only with --host-stats.
@@ -136,23 +153,45 @@ class Run:
         self._started = time.perf_counter()
         async with open_session(settings) as session:
             strategy = strategies.load(settings.strategy)
-            check = check_for(session, settings, self._ignore, self.host_stats, self._targets)
+            plain = check_for(session, settings, self._ignore, self.host_stats, self._targets)
+            check: Attempt = plain
+            targets: Iterator[Target] = iter(self._targets)
+            workers = len(self._targets)
+            crawl = None
+            if settings.crawl:
+                from checker.crawl.crawler import Crawl
+
+                crawl = self.crawl = Crawl(
+                    settings,
+                    self._targets,
+                    plain,
+                    session,
+                    self._was_reported,
+                    self.crawl_stats,
+                    self._ignore,
+                    self.host_stats,
+                )
+                await crawl.start()
+                check, targets, workers = crawl, crawl.feed, settings.concurrency
             rules = Rules(
                 retries=settings.retries,
                 max_retry_wait=settings.max_retry_wait,
                 retry_wait=settings.retry_wait,
                 dead_after=settings.dead_host_after,
                 lookahead=max(LOOKAHEAD, 4 * settings.concurrency),
-                limits=check.limits,
+                limits=plain.limits,
                 stats=self.host_stats,
+                on_grow=None if crawl is None else crawl.attach,
             )
             # One worker per target at most: -c 1000000 for one URL is one worker.
-            workers = max(1, min(settings.concurrency, len(self._targets)))
-            stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
+            workers = max(1, min(settings.concurrency, workers))
+            stream = strategy(targets, check, workers, Schedule(rules, host_of))
             judge = self._judge
             try:
                 async for answer in stream:
                     result = answer if judge is None else judge(answer)
+                    if crawl is not None:
+                        crawl.late.refresh(result)  # the places known by now
                     self._count(redact(result, self._secrets))
                     yield result
             finally:
@@ -163,13 +202,30 @@ class Run:
 
     def unfinished(self) -> Iterator[Result]:
         """Report as ``cancelled`` every target no result was given for."""
+        if self.summary.total >= len(self._targets):
+            return  # all reported: no pass over the index (a crawl's may be large)
         for target in self._targets:
-            if not self._reported[target.index]:
+            if not self._was_reported(target.index):
                 result = Result.for_target(target, Outcome.CANCELLED)
                 self._count(result)
                 yield result
 
+    def late_sources(self) -> Iterator[LateSources]:
+        """A crawl's places found after their URL's result was out, masked."""
+        if self.crawl is None:
+            return
+        masker = Masker(self._secrets)
+        for late in self.crawl.late.records():
+            sources = tuple(replace(s, path=masker.text(s.path)) for s in late.sources)
+            yield replace(late, url=masker.text(late.url), sources=sources)
+
+    def _was_reported(self, index: int) -> bool:
+        return index < len(self._reported) and bool(self._reported[index])
+
     def _count(self, result: Result) -> None:
-        self._reported[result.index] = 1
+        reported = self._reported
+        if result.index >= len(reported):
+            reported.extend(bytes(max(result.index + 1, 2 * len(reported)) - len(reported)))
+        reported[result.index] = 1
         self.summary.add(result)
         self.summary.duration_s = time.perf_counter() - self._started

@@ -28,7 +28,16 @@ from checker.choices import Fragments
 from checker.filters import IgnoreRules, LinkFilter, PrivateHosts
 from checker.models import Failure, Outcome, Result, Target
 from checker.settings import Settings
+from checker.settings.inputs import split_names
 from checker.urls import parse
+
+
+def lookup_of(settings: Settings) -> localfile.Lookup:
+    """How ``file:`` links find their file: ``--index-files``, ``--fallback-extensions``."""
+    return localfile.Lookup(
+        index_files=split_names(settings.index_files),
+        fallback_extensions=split_names(settings.fallback_extensions),
+    )
 
 
 class Gate:
@@ -38,6 +47,7 @@ class Gate:
 
     def __init__(self, settings: Settings, ignore: IgnoreRules = ()) -> None:
         self._filter = LinkFilter(settings, ignore)
+        self._lookup = lookup_of(settings)
         self._private = PrivateHosts(settings.connect_timeout) if settings.exclude_private else None
         off = settings.fragments is Fragments.OFF
         self._anchors = None if off else LocalAnchors(settings.max_page_size)
@@ -47,7 +57,7 @@ class Gate:
         reason = self._filter(url)
         if reason is not None:
             return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
-        local = localfile.check(target, self._anchors)
+        local = localfile.check(target, self._lookup, self._anchors)
         if local is not None:
             return local
         parsed = parse(url)

@@ -275,3 +275,23 @@ class Report:
             "summary": self.summary.to_dict(),
             "results": [r.to_dict() for r in self.results],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class LateSources:
+    """``--crawl``: places of a URL found after its result was reported
+    (checker/crawl/feed.py); a closing record of the JSON formats."""
+
+    url: str
+    index: int
+    sources: tuple[Source, ...]
+    total: int
+
+    def to_dict(self) -> dict[str, object]:
+        fields: dict[str, object] = {
+            "url": self.url,
+            "sources": [source.to_dict() for source in self.sources],
+        }
+        if self.total > len(self.sources):
+            fields["sources_total"] = self.total
+        return {"late_sources": fields}

@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 THROTTLE_STATUSES = retry.RETRY_AFTER_STATUSES
 # Connect-class failures count toward giving a host up (scheduler/hosts.py);
 # a timeout counts once per URL (it may be a black hole or a slow answer).
-_FAILURE_CAUSES = {
+FAILURE_CAUSES = {
     ErrorKind.DNS: Cause.UNREACHABLE,
     ErrorKind.CONNECT: Cause.UNREACHABLE,
     ErrorKind.TLS: Cause.UNREACHABLE,
@@ -135,7 +135,7 @@ class Probe:
         took = round((time.perf_counter() - started) * 1000, 1)
         result = self._result(target, reply, tries, took, policy)
         if isinstance(reply, Failure):
-            cause = _FAILURE_CAUSES.get(reply.kind, Cause.NONE)
+            cause = FAILURE_CAUSES.get(reply.kind, Cause.NONE)
             return Attempted(result, cause, retry.should_retry(None, reply), requests=sent)
         status = reply.status
         wait = retry.retry_after(reply.retry_after) if status in THROTTLE_STATUSES else None

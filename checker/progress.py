@@ -29,6 +29,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from checker.crawl.stats import CrawlStats
 from checker.models import Outcome, Result, Summary
 from checker.reporters.interface import Reporter
 
@@ -50,6 +51,18 @@ class _CountsColumn(ProgressColumn):
         return text
 
 
+class _CrawlColumn(ProgressColumn):
+    """--crawl: pages read, links found (with duplicates), links checked."""
+
+    def render(self, task: Task) -> Text:
+        fields = task.fields
+        return Text(
+            f"pages {fields['pages']:,}  links {fields['found']:,} found"
+            f" {int(task.completed):,} checked  ",
+            style="cyan",
+        )
+
+
 class _PullingProgress(Progress):
     """Reads the counts from the reporter each time it draws."""
 
@@ -63,21 +76,30 @@ class _PullingProgress(Progress):
 
 
 class ProgressReporter(Reporter):
-    def __init__(self, err: TextIO, force: bool = False) -> None:
+    def __init__(self, err: TextIO, force: bool = False, crawl: CrawlStats | None = None) -> None:
         self._task: TaskID | None = None
+        self._crawl = crawl  # a crawl's total grows: the bar shows counts, not a fraction
         self.done = 0
         self.by_outcome = dict.fromkeys(Outcome, 0)
         # force_terminal when the user asked with --progress on a non-terminal.
         console = Console(file=err, force_terminal=True if force else None, highlight=False)
+        # A crawl's total grows as pages are read: counts, not a bar and an ETA.
+        columns: tuple[ProgressColumn | str, ...] = (
+            (TextColumn("crawling"), _CrawlColumn(), _RateColumn(), _CountsColumn())
+            if crawl is not None
+            else (
+                TextColumn("checking"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                _RateColumn(),
+                _CountsColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+            )
+        )
         self._progress = _PullingProgress(
             self,
-            TextColumn("checking"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            _RateColumn(),
-            _CountsColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
+            *columns,
             console=console,
             transient=True,
             # Never swap sys.stdout/sys.stderr: the report owns stdout.
@@ -87,7 +109,16 @@ class ProgressReporter(Reporter):
         )
 
     def start(self, total: int) -> None:
-        self._task = self._progress.add_task("", total=total, ok=0, broken=0, error=0)
+        crawl = self._crawl
+        self._task = self._progress.add_task(
+            "",
+            total=None if crawl is not None else total,
+            ok=0,
+            broken=0,
+            error=0,
+            pages=None if crawl is None else 0,
+            found=0,
+        )
         self._progress.start()
 
     def add(self, result: Result) -> None:
@@ -96,7 +127,7 @@ class ProgressReporter(Reporter):
 
     def sync(self) -> None:
         """Hand the counts to rich; called from its refresh thread."""
-        task, counts = self._task, self.by_outcome
+        task, counts, crawl = self._task, self.by_outcome, self._crawl
         if task is not None:
             self._progress.update(
                 task,
@@ -105,6 +136,8 @@ class ProgressReporter(Reporter):
                 broken=counts[Outcome.BROKEN],
                 error=counts[Outcome.ERROR],
             )
+            if crawl is not None:
+                self._progress.update(task, pages=crawl.pages_read, found=crawl.links_found)
 
     def finish(self, summary: Summary) -> None:
         self.close()

@@ -13,12 +13,14 @@ import io
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import TextIO
 
 from checker import github_actions
 from checker.choices import Format
+from checker.crawl.stats import CrawlStats
 from checker.hoststats import HostStats
-from checker.models import Result, Summary
+from checker.models import LateSources, Result, Summary
 from checker.redact import Masker
 from checker.reporters import Reporter, ReportOptions, make_reporter
 from checker.reporters.fanout import fan_out
@@ -41,6 +43,11 @@ class Masked(Reporter):
     def host_stats(self, hosts: Mapping[str, HostStats]) -> None:
         self._reporter.host_stats({self._masker.text(h): s for h, s in hosts.items()})
 
+    def late_sources(self, late: LateSources) -> None:
+        text = self._masker.text
+        sources = tuple(replace(s, path=text(s.path)) for s in late.sources)
+        self._reporter.late_sources(replace(late, url=text(late.url), sources=sources))
+
     def finish(self, summary: Summary) -> None:
         self._reporter.finish(summary)
 
@@ -61,6 +68,7 @@ def reporters(
     out: TextIO,
     files: Sequence[tuple[Format, TextIO]] = (),
     environ: Mapping[str, str] | None = None,
+    crawl: CrawlStats | None = None,
 ) -> Iterator[Reporter]:
     """Yield one reporter that feeds them all. The progress bar is cleared on
     the way out even if the run fails, so the terminal gets its cursor back."""
@@ -82,7 +90,7 @@ def reporters(
         # start-up, which a json run piped into jq should not pay.
         from checker.progress import ProgressReporter
 
-        bar = ProgressReporter(stderr, force=settings.progress is True)
+        bar = ProgressReporter(stderr, force=settings.progress is True, crawl=crawl)
         chosen.insert(0, bar)  # first, so it is cleared before any report is printed
     try:
         yield Masked(fan_out(chosen), Masker.of(settings.secrets))

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncGenerator, Coroutine
+from collections.abc import AsyncGenerator, Coroutine, Iterator
 from typing import Any, TypeVar
 
+from checker.crawl.stats import CrawlStats
 from checker.engine import Run
 from checker.filters import IgnoreRules
 from checker.hoststats import HostStats
-from checker.models import Report, Result, Summary
+from checker.models import LateSources, Report, Result, Summary
 from checker.settings import Settings
 from checker.targets import TargetIndex
 
@@ -44,6 +45,15 @@ class Driver:
     @property
     def summary(self) -> Summary:
         return self._run.summary
+
+    @property
+    def crawl_stats(self) -> CrawlStats:
+        """``--crawl``: pages read and links found so far (the progress bar reads it)."""
+        return self._run.crawl_stats
+
+    def late_sources(self) -> Iterator[LateSources]:
+        """``--crawl``: places found after their URL's result, once the results are out."""
+        return self._run.late_sources()
 
     @property
     def host_stats(self) -> dict[str, HostStats] | None:

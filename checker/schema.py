@@ -217,12 +217,48 @@ class HostStats(_Model):
     )
 
 
+class LateSources(_Model):
+    """``--crawl``: places of one URL found after its RESULT was written."""
+
+    url: str = Field(description="the URL, as in its RESULT")
+    sources: list[Source] = Field(
+        description="the places found after the RESULT was written (the first 100), "
+        "none of them listed in the RESULT"
+    )
+    sources_total: int | SkipJsonSchema[None] = Field(
+        default=None,
+        ge=1,
+        description="how many such places in all, when more than are listed",
+        json_schema_extra=_no_default,
+    )
+
+
+class LateLine(_Model):
+    """A jsonl line after the RESULTs of a crawl: places found late, for one URL.
+
+    A crawl requests each URL once and writes its RESULT when it is known; a
+    page read afterwards may link to it again. Those places are not lost:
+    each such URL gets one closing line, after every RESULT and before the
+    summary. A consumer adds them to the URL's RESULT (matched by ``url``).
+    """
+
+    model_config = ConfigDict(title="late sources (jsonl)")
+
+    late_sources: LateSources
+
+
 class Report(_Model):
     """The document ``urlcheck --format json`` writes. Key order carries no meaning."""
 
     model_config = ConfigDict(title="urlcheck report")
 
     results: list[Result] = Field(description="one RESULT per unique URL")
+    late_sources: list[LateSources] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="only with --crawl, when a page read late named a URL already "
+        "reported: its further places, one entry per URL",
+        json_schema_extra=_no_default,
+    )
     summary: Summary
     hosts: dict[str, HostStats] | SkipJsonSchema[None] = Field(
         default=None,
@@ -235,6 +271,7 @@ class Report(_Model):
 MODELS: dict[SchemaName, type[BaseModel]] = {
     SchemaName.REPORT: Report,
     SchemaName.RESULT: Result,
+    SchemaName.LATE_SOURCES: LateLine,
 }
 
 

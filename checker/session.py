@@ -76,8 +76,9 @@ def _jar(settings: Settings) -> aiohttp.abc.AbstractCookieJar:
     if settings.cookie_jar is None:
         return aiohttp.DummyCookieJar()
     from checker import cookies
+    from checker.cookiejar import FileCookieJar
 
-    return cookies.FileCookieJar(cookies.read(settings.cookie_jar))
+    return FileCookieJar(cookies.read(settings.cookie_jar))
 
 
 class IdleCappedConnector(aiohttp.TCPConnector):

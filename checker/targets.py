@@ -1,110 +1,148 @@
 """Sources → targets: one target per unique URL, carrying every place it was read.
 
 A URL's result must list *all* of its sources, so duplicates have to be known
-before the first result is written. Holding a dict of a million URLs would
-cost ~100 MB more than the rest of the run (measured: a set of 1M hashes
-alone is +76 MB), so the index lives in a private temporary SQLite file
-(deleted on close) and memory stays flat whatever the input size.
-Measured (in-process, 1M unique URLs): ~10 s to add, ~3 s to list, ~42 MB peak
-RSS; a --dump of the 52 MB benchmark tree's 189k links spends ~2 s here. A URL read
-many times lists its first ``PLACES_LISTED`` places and counts the rest, so
-duplicates cost nothing beyond their rows here.
+before the first result is written. Up to ``SPILL_AT`` unique URLs the index
+is a dict in memory (~40 MB at that size, measured); past it, everything moves to the
+SQLite index on disk (checker/targets_disk.py), whose memory stays flat
+however large the input. The dict costs ~0.5 µs per link against SQLite's
+~8 µs to add and ~7 µs to list: on the 52 MB benchmark tree (189k links,
+102k URLs) ~2.5 s of a --dump's time in the one process that cannot be
+parallelised (README.md, "Extraction speed"). Both list the same targets in the same
+order: tests/test_targets.py runs every test on each.
+
+A URL read many times lists its first ``PLACES_LISTED`` places and counts
+the rest (``Places.total``; ``sources_total`` in JSON).
 """
 
 from __future__ import annotations
 
-import itertools
-import sqlite3
+from array import array
 from collections.abc import Iterable, Iterator
 
 from checker.models import Places, Source, Target
-from checker.sources import Link
+from checker.sources.interface import Link
+from checker.targets_disk import PLACES_LISTED, DiskIndex
 
-_BATCH = 8192
-# A URL read a million times is one target: its first PLACES_LISTED places are
-# listed, and the rest only counted (Places.total; "sources_total" in JSON).
-PLACES_LISTED = 100
-# A batch is appended to ``stage`` by one executemany; two statements then run
-# in C alone: new URLs join ``seen`` in first-seen order, and every occurrence
-# joins ``occ`` under its URL's id. ``occ`` holds integers only, so listing the
-# targets is a sort of integers, not an index over the URLs' text.
-_SCHEMA = """
-PRAGMA journal_mode = OFF;
-PRAGMA synchronous = OFF;
-PRAGMA temp_store = FILE;
-PRAGMA cache_size = -4096;
-CREATE TABLE stage(url TEXT NOT NULL, path INTEGER NOT NULL, line INTEGER NOT NULL, col INTEGER);
-CREATE TABLE seen(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE);
-CREATE TABLE occ(uid INTEGER NOT NULL, path INTEGER NOT NULL, line INTEGER NOT NULL, col INTEGER);
-"""
-_CACHE_KB = 4096
-_ADD_CACHE_KB = 12288
-_STAGE = "INSERT INTO stage VALUES (?, ?, ?, ?)"
-_NEW_URLS = "INSERT OR IGNORE INTO seen(url) SELECT url FROM stage ORDER BY rowid"
-# When every URL of a batch was new, the n-th staged row (rowids restart at 1
-# once ``stage`` is empty) is the URL with id ``base + n``: no lookup needed.
-_ALL_NEW = "INSERT INTO occ SELECT ? + rowid, path, line, col FROM stage ORDER BY rowid"
-_OCCURRENCES = (
-    "INSERT INTO occ SELECT seen.id, stage.path, stage.line, stage.col"
-    " FROM stage JOIN seen ON seen.url = stage.url ORDER BY stage.rowid"
-)
+__all__ = ["PLACES_LISTED", "SPILL_AT", "TargetIndex"]
+
+# Unique URLs held in memory before the index moves to disk; places held
+# (a URL lists up to PLACES_LISTED) are bounded at four times as many.
+SPILL_AT = 200_000
+
+_Place = tuple[int, int, "int | None"]  # path id, line, column
 
 
 class TargetIndex:
-    """Unique URLs in first-seen order. Fill it with :meth:`add`, then iterate."""
+    """Unique URLs in first-seen order. Fill it with :meth:`add`, then iterate.
 
-    def __init__(self) -> None:
-        # "" is SQLite's private temporary database: on disk, removed on close.
-        # Built in a worker thread (asyncio.to_thread) and read on the loop: used by
-        # one thread at a time, never at once, so the same-thread check is lifted.
-        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self._db.executescript(_SCHEMA)
+    Built in a worker thread (asyncio.to_thread) and read on the loop: used
+    by one thread at a time, never at once.
+    """
+
+    def __init__(self, spill_at: int | None = None) -> None:
+        self._spill_at = SPILL_AT if spill_at is None else spill_at
+        self._ids: dict[str, int] = {}  # URL -> its index, in first-seen order
+        # By index, the URL's first place: path id, line, column (0: unknown).
+        # Arrays, not a tuple each: 24 bytes a URL instead of ~120.
+        self._first_path, self._first_line, self._first_col = array("q"), array("q"), array("q")
+        self._more: dict[int, list[_Place]] = {}  # its next places, up to PLACES_LISTED
+        self._total: dict[int, int] = {}  # every place, for a URL read more often
+        self._places = 0
         self._paths: list[str] = []
         self._path_ids: dict[str, int] = {}
         self._links = 0
-        self._unique = 0
+        self._disk: DiskIndex | None = None
 
     def add(self, links: Iterable[Link]) -> None:
-        db = self._db
         it = iter(links)
-        path_ids = self._path_ids
+        if self._disk is None:
+            self._add_here(it)
+        if self._disk is not None:
+            before = self._disk.links
+            self._disk.add(it)
+            self._links += self._disk.links - before
+
+    def _add_here(self, it: Iterator[Link]) -> None:
+        ids, more, total = self._ids, self._more, self._total
+        first_path, first_line = self._first_path.append, self._first_line.append
+        first_col = self._first_col.append
+        path_ids, paths = self._path_ids, self._paths
         last_path: str | None = None
         last_id = 0
-        # Each new URL lands at a random place in seen's index: a larger cache
-        # while adding halves the time at 1M URLs; it is given back before
-        # listing, whose sort takes about as much again.
-        db.execute(f"PRAGMA cache_size = -{_ADD_CACHE_KB}")
-        db.execute("BEGIN")
+        count = len(ids)
+        places = self._places
+        limit = 4 * self._spill_at
+        links = 0
         try:
-            while True:
-                batch: list[tuple[str, int, int, int | None]] = []
-                append = batch.append
-                for url, path, line, column in itertools.islice(it, _BATCH):
-                    # Links come file by file: the path is nearly always the last one.
-                    if path is not last_path and path != last_path:
-                        last_id = path_ids.get(path, -1)
-                        if last_id < 0:
-                            last_id = path_ids[path] = len(self._paths)
-                            self._paths.append(path)
-                        last_path = path
-                    append((url, last_id, line, column))
-                if not batch:
-                    break
-                db.executemany(_STAGE, batch)
-                new = db.execute(_NEW_URLS)
-                if new.rowcount == len(batch) and new.lastrowid is not None:
-                    db.execute(_ALL_NEW, (new.lastrowid - len(batch),))
+            for url, path, line, column in it:
+                # Links come file by file: the path is nearly always the last one.
+                if path is not last_path and path != last_path:
+                    last_id = path_ids.get(path, -1)
+                    if last_id < 0:
+                        last_id = path_ids[path] = len(paths)
+                        paths.append(path)
+                    last_path = path
+                links += 1
+                uid = ids.setdefault(url, count)
+                if uid == count:
+                    count += 1
+                    first_path(last_id)
+                    first_line(line)
+                    first_col(column or 0)
+                    places += 1
+                    if count > self._spill_at:
+                        break
+                    continue
+                listed = more.get(uid)
+                if listed is None:
+                    more[uid] = [(last_id, line, column)]
+                elif len(listed) < PLACES_LISTED - 1:
+                    listed.append((last_id, line, column))
                 else:
-                    db.execute(_OCCURRENCES)
-                db.execute("DELETE FROM stage")
-                self._links += len(batch)
+                    total[uid] = total.get(uid, PLACES_LISTED) + 1
+                    continue
+                places += 1
+                if places > limit:
+                    break
+            else:
+                return
         finally:
-            db.execute("COMMIT")
-            db.execute(f"PRAGMA cache_size = -{_CACHE_KB}")
-        self._unique = db.execute("SELECT count(*) FROM seen").fetchone()[0]
+            self._places = places
+            self._links += links
+        self._spill()
+
+    def _spill(self) -> None:
+        """Move what is held here to the disk index, in the same order, and drop it."""
+        disk = DiskIndex()
+        try:
+            disk.add(self._held())
+        except BaseException:
+            disk.close()
+            raise
+        self._disk = disk
+        self._drop()
+
+    def _drop(self) -> None:
+        self._ids, self._more, self._total = {}, {}, {}
+        self._first_path, self._first_line, self._first_col = array("q"), array("q"), array("q")
+        self._paths, self._path_ids = [], {}
+
+    def _held(self) -> Iterator[Link]:
+        paths = self._paths
+        firsts = zip(self._ids, self._first_path, self._first_line, self._first_col, strict=True)
+        for index, (url, path_id, line_no, col) in enumerate(firsts):
+            first: _Place = (path_id, line_no, col or None)
+            places = [first, *self._more.get(index, ())]
+            for path, line, column in places:
+                yield Link(url, paths[path], line, column)
+            # Past the listed places only the count matters: the disk index
+            # counts its rows, and lists the first PLACES_LISTED.
+            path, line, column = places[-1]
+            for _ in range(self._total.get(index, len(places)) - len(places)):
+                yield Link(url, paths[path], line, column)
 
     def __len__(self) -> int:
-        return self._unique
+        return len(self._disk) if self._disk is not None else len(self._ids)
 
     @property
     def links(self) -> int:
@@ -112,53 +150,70 @@ class TargetIndex:
         return self._links
 
     def __iter__(self) -> Iterator[Target]:
-        paths = self._paths
-        urls = self._db.execute("SELECT url FROM seen ORDER BY id")
-        if self._links == self._unique:
-            # No duplicates: the n-th occurrence is the n-th URL's only one.
-            rows = self._db.execute("SELECT path, line, col FROM occ ORDER BY rowid")
-            for index, ((url,), (path, line, column)) in enumerate(zip(urls, rows, strict=True)):
-                yield Target(index, url, (Source(paths[path], line, column),))
+        if self._disk is not None:
+            yield from self._disk
             return
-        # Every URL has at least one occurrence, and its places come together,
-        # in reading order: a new uid is the next URL. (One loop over the rows:
-        # itertools.groupby and islice per URL cost twice as much.)
-        rows = self._db.execute("SELECT uid, path, line, col FROM occ ORDER BY uid, rowid")
-        current = index = -1
-        url = ""
-        listed: list[Source] = []
-        counted = 0
-        for uid, path, line, column in rows:
-            if uid != current:
-                if listed:
-                    yield _target(index, url, listed, counted)
-                current, counted, index = uid, 1, index + 1
-                url = next(urls)[0]
-                listed = [Source(paths[path], line, column)]
-            elif counted < PLACES_LISTED:
-                counted += 1
-                listed.append(Source(paths[path], line, column))
-            else:
-                counted += 1
-        if listed:
-            yield _target(index, url, listed, counted)
+        paths, more, total = self._paths, self._more, self._total
+        held = zip(self._ids, self._first_path, self._first_line, self._first_col, strict=True)
+        for index, (url, path, line, column) in enumerate(held):
+            source = Source(paths[path], line, column or None)
+            listed = more.get(index)
+            if listed is None:
+                yield Target(index, url, (source,))
+                continue
+            sources = (source, *[Source(paths[p], n, c) for p, n, c in listed])
+            counted = total.get(index)
+            yield Target(index, url, sources if counted is None else Places(sources, counted))
 
     def urls_containing(self, text: str) -> Iterator[str]:
-        """The URLs that contain ``text``, found by SQLite without listing
-        every target (anchors/remote.py: the pages with ``#`` links)."""
-        for (url,) in self._db.execute("SELECT url FROM seen WHERE instr(url, ?) > 0", (text,)):
-            yield url
+        """The URLs that contain ``text`` (anchors/remote.py: the pages with ``#`` links)."""
+        if self._disk is not None:
+            yield from self._disk.urls_containing(text)
+            return
+        yield from (url for url in self._ids if text in url)
+
+    # --- growing during the run (a crawl, checker/crawl/) ---------------------------
+    # A crawl's frontier can grow past any bound, so the index moves to disk
+    # for it: these delegate to DiskIndex (checker/targets_disk.py).
+
+    def grow(self, links: Iterable[Link]) -> tuple[int, list[int]]:
+        """Add links found during the run: how many URLs were new (the last
+        ones), and the indexes of known URLs that got a place, in order."""
+        disk = self._on_disk()
+        before = disk.links
+        grown = disk.grow(links)
+        self._links += disk.links - before
+        return grown
+
+    def read(self, first: int, limit: int) -> list[Target]:
+        """Targets from index ``first`` on, at most ``limit``, with the places known now."""
+        return self._on_disk().read(first, limit)
+
+    def places(self, index: int, after: int = 0) -> tuple[list[Source], int, int]:
+        """The places of the URL at ``index`` read after occurrence ``after``:
+        the first ``PLACES_LISTED``, how many in all, and the last occurrence's number."""
+        return self._on_disk().places(index, after)
+
+    def url_of(self, index: int) -> str:
+        return self._on_disk().url_of(index)
+
+    def read_from(self, path: str) -> list[tuple[int, str]]:
+        """Every URL read at ``path`` (a crawl's seeds: ``<arg>``), as (index, URL)."""
+        return self._on_disk().read_from(path)
+
+    def _on_disk(self) -> DiskIndex:
+        if self._disk is None:
+            self._spill()
+        assert self._disk is not None
+        return self._disk
 
     def close(self) -> None:
-        self._db.close()
+        if self._disk is not None:
+            self._disk.close()
+        self._drop()
 
     def __enter__(self) -> TargetIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _target(index: int, url: str, listed: list[Source], counted: int) -> Target:
-    places = tuple(listed)
-    return Target(index, url, Places(places, counted) if counted > len(places) else places)

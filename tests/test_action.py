@@ -135,8 +135,17 @@ def site(tmp_path: Path) -> Iterator[tuple[Runner, ServerThread]]:
 
 def test_the_action_declares_its_inputs_and_output() -> None:
     inputs = ACTION["inputs"]
-    assert set(inputs) == {"args", "version", "fail", "job-summary", "sarif", "annotations"}
+    assert set(inputs) == {
+        "args",
+        "version",
+        "fail",
+        "fail-if-empty",
+        "job-summary",
+        "sarif",
+        "annotations",
+    }
     assert (inputs["fail"]["default"], inputs["job-summary"]["default"]) == ("true", "true")
+    assert inputs["fail-if-empty"]["default"] == "true"
     assert inputs["annotations"]["default"] == "true"
     assert ACTION["outputs"]["exit_code"]["value"] == "${{ steps.run.outputs.exit_code }}"
     assert ACTION["runs"]["using"] == "composite"
@@ -191,6 +200,29 @@ def test_annotations_and_summary_can_both_be_turned_off(
     assert run.code == 1
     assert "::" not in run.stdout
     assert run.summary == ""
+
+
+@pytest.mark.parametrize("value", [None, "true", "TRUE", "ture", ""])
+def test_sources_with_no_link_fail_the_step_unless_fail_if_empty_is_false(
+    site: tuple[Runner, ServerThread], value: str | None
+) -> None:
+    runner, _ = site
+    (runner.workspace / "docs").mkdir()
+    (runner.workspace / "docs" / "empty.md").write_text("no link here\n", encoding="utf-8")
+    inputs = {} if value is None else {"fail-if-empty": value}
+    run = runner.run(args="docs", fail="false", **inputs)
+    assert run.code == 2  # even with fail: false, as a usage error does; a typo is not "false"
+    assert run.outputs == {"exit_code": "2"}
+    assert "no links found in 'docs'" in run.stderr
+
+
+def test_fail_if_empty_false_passes_a_run_with_no_link(site: tuple[Runner, ServerThread]) -> None:
+    runner, _ = site
+    (runner.workspace / "docs").mkdir()
+    run = runner.run(args="docs", **{"fail-if-empty": "False"})
+    assert run.code == 0
+    assert run.outputs == {"exit_code": "0"}
+    assert "no links found" not in run.stderr
 
 
 def test_a_usage_error_fails_the_step_even_with_fail_false(

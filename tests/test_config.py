@@ -284,8 +284,12 @@ LIST_VALUES = {
     "scheme": "https",
     "reports": "json:r.json",
     "basic_auth": "^https://a\\.example/ user:pw",
+    "crawl_scope": "^https://a\\.example/",
     "warn": "403 url:^https://a\\.example/",
     "allowed_redirects": "^http://a\\.example/ ^https://a\\.example/",
+    "extensions": "md",
+    "index_files": "index.html",
+    "fallback_extensions": "html",
 }
 
 

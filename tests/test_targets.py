@@ -13,6 +13,16 @@ from checker.sources import Link
 from checker.targets import PLACES_LISTED, TargetIndex
 
 
+@pytest.fixture(autouse=True, params=["memory", "disk", "spilled"])
+def where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs on the index in memory, on disk from the first URL, and
+    moved to disk part way (after 3 URLs): all three list the same targets."""
+    spill_at = {"memory": None, "disk": 0, "spilled": 3}[request.param]
+    if spill_at is not None:
+        monkeypatch.setattr("checker.targets.SPILL_AT", spill_at)
+    return str(request.param)
+
+
 def _targets(*batches: list[Link]) -> list[Target]:
     with TargetIndex() as index:
         for batch in batches:
@@ -114,7 +124,7 @@ def test_small_batches_match_a_dict_model(urls: list[str], batch: int) -> None:
     for link in links:
         model.setdefault(link.url, []).append(Source(link.path, link.line))
     expected = [Target(n, url, tuple(s)) for n, (url, s) in enumerate(model.items())]
-    with mock.patch("checker.targets._BATCH", batch):
+    with mock.patch("checker.targets_disk._BATCH", batch):
         assert _targets(links[: len(links) // 2], links[len(links) // 2 :]) == expected
 
 
@@ -136,3 +146,31 @@ def test_fuzz_index_matches_a_dict_model(batches: list[list[Link]]) -> None:
             model.setdefault(link.url, []).append(Source(link.path, link.line, link.column))
     expected = [Target(n, url, tuple(s)) for n, (url, s) in enumerate(model.items())]
     assert _targets(*batches) == expected
+
+
+def test_counts_and_order_survive_the_move_to_disk(where: str) -> None:
+    """A URL counted past its listed places in memory keeps its count on disk;
+    many places for few URLs move the index to disk too (memory stays bounded)."""
+    total = PLACES_LISTED + 50
+    with TargetIndex(spill_at=3) as index:
+        index.add(Link("http://a/", "f", n) for n in range(1, total + 1))
+        index.add([Link(f"http://{h}/", "g", 1) for h in "bcde"])  # the 4th URL moves it
+        index.add([Link("http://a/", "h", 9)])
+        assert index._disk is not None
+        targets = list(index)
+        assert len(index) == 5
+        assert index.links == total + 5
+    assert [t.url for t in targets] == [f"http://{h}/" for h in "abcde"]
+    assert count_places(targets[0].sources) == total + 1
+    assert [s.line for s in targets[0].sources] == list(range(1, PLACES_LISTED + 1))
+    with TargetIndex(spill_at=2) as index:
+        index.add(Link("http://a/", "f", n) for n in range(1, 12))  # 4 x 2 places: moved
+        assert index._disk is not None
+        (target,) = list(index)
+    assert [s.line for s in target.sources] == list(range(1, 12))
+
+
+def test_a_small_input_stays_in_memory(where: str) -> None:
+    with TargetIndex() as index:
+        index.add([Link("http://a/", "f", 1), Link("http://a/", "f", 2)])
+        assert (index._disk is None) is (where != "disk")  # "spilled": past 3 URLs

@@ -55,11 +55,18 @@ def _command(args: list[str], trap: SignalTrap) -> int:
 
     from checker.cli.command import build
     from checker.cli.run import EXIT_BROKEN_PIPE, ReportFailure, UsageFailure, silence_stdout
+    from checker.cli.signals import Interrupted
 
     try:
         code = build().main(args=args, prog_name="urlcheck", standalone_mode=False, obj=trap)
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except Interrupted as exc:
+        raise exc.interrupt from None  # _main: 130 or 143, one line
+    except click.exceptions.Abort as exc:  # a signal while click parsed the options
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__ from None
+        raise
     except (UsageFailure, click.ClickException) as exc:
         text = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
         return _fail(" ".join(text.split()).replace("Value error, ", ""), EXIT_USAGE)

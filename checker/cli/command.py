@@ -84,11 +84,15 @@ def _version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 
 def _check(**params: Any) -> int:
     from checker.cli.run import run, settings_from
+    from checker.cli.signals import Interrupted
 
     ctx = click.get_current_context()
     config: Path | None = params["config"]
-    settings = settings_from(given_options(ctx), config, params["no_config"])
-    return run(settings, list(params["sources"]), ctx.find_root().obj)
+    try:
+        settings = settings_from(given_options(ctx), config, params["no_config"])
+        return run(settings, list(params["sources"]), ctx.find_root().obj)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM while the sources are read
+        raise Interrupted(exc) from None
 
 
 def _configuration_options() -> list[click.Option]:

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.cli.signals import SignalTrap
-from checker.runner import Driver, run_loop
 
 if TYPE_CHECKING:
     from checker.filters import IgnoreRules
     from checker.models import Result
+    from checker.runner import Driver
     from checker.settings import Settings
     from checker.targets import TargetIndex
 
@@ -74,6 +74,11 @@ def run(settings: Settings, sources: list[str], trap: SignalTrap) -> int:
             except OutputError as exc:
                 raise UsageFailure(str(exc)) from None
         try:
+            # Imported here: the engine and aiohttp (~0.3 s, SSL contexts built
+            # at import) are not needed by a --dump. A signal meanwhile is the
+            # command's (cli/command.py carries it past click).
+            from checker.runner import run_loop
+
             return run_loop(_check(settings, index, ignore, trap))
         except BrokenPipeError:  # here, because click would turn it into exit 1
             silence_stdout()
@@ -94,6 +99,7 @@ async def _check(
 ) -> int:
     from checker.output import OutputError, open_output
     from checker.reporting import reporters
+    from checker.runner import Driver
 
     driver = Driver(settings, index, ignore)
     with contextlib.ExitStack() as outputs:
@@ -107,7 +113,8 @@ async def _check(
             ]
         except OutputError as exc:
             raise UsageFailure(str(exc)) from None
-        reporter = outputs.enter_context(reporters(settings, out, files))
+        crawl = driver.crawl_stats if settings.crawl else None
+        reporter = outputs.enter_context(reporters(settings, out, files, crawl=crawl))
         moved: list[Result] = []  # for --fix: the links that moved permanently
         with trap.in_loop(driver):
             reporter.start(driver.total)
@@ -116,6 +123,8 @@ async def _check(
                     reporter.add(result)
                     if result.moved_to is not None:
                         moved.append(result)
+            for late in driver.late_sources():
+                reporter.late_sources(late)
             if driver.host_stats is not None:
                 reporter.host_stats(driver.host_stats)
             reporter.finish(driver.summary)  # with --host-stats, checker.reporting adds the table

@@ -32,6 +32,15 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM before any URL was checked: handled like Ctrl-C, exit 143."""
 
 
+class Interrupted(Exception):
+    """A signal raised inside the command (while sources are read), carried
+    past click, which would turn it into ``Abort``: a blank line and exit 3."""
+
+    def __init__(self, interrupt: KeyboardInterrupt) -> None:
+        super().__init__()
+        self.interrupt = interrupt
+
+
 def exit_code(signum: int) -> int:
     return 128 + signum
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from checker.hoststats import HostStats
-from checker.models import Result, Summary
+from checker.models import LateSources, Result, Summary
 from checker.reporters.interface import Reporter
 
 
@@ -31,6 +31,10 @@ class Fanout(Reporter):
     def host_stats(self, hosts: Mapping[str, HostStats]) -> None:
         for reporter in self.reporters:
             reporter.host_stats(hosts)
+
+    def late_sources(self, late: LateSources) -> None:
+        for reporter in self.reporters:
+            reporter.late_sources(late)
 
     def finish(self, summary: Summary) -> None:
         for reporter in self.reporters:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from checker.models import Result, Summary
+from checker.models import LateSources, Result, Summary
 
 if TYPE_CHECKING:
     from checker.hoststats import HostStats
@@ -44,6 +44,12 @@ class Reporter(ABC):
     def host_stats(self, hosts: Mapping[str, HostStats]) -> None:  # noqa: B027 - optional hook
         """``--host-stats``: the figures the host limiter counted, once, just
         before :meth:`finish`. Only the reporters that show them listen."""
+
+    def late_sources(self, late: LateSources) -> None:  # noqa: B027 - optional hook
+        """``--crawl``: places of a URL found after its result was given to
+        :meth:`add`, once per such URL, after the last result and before
+        :meth:`finish`. The JSON formats write them as a closing record; the
+        text report adds them to the failure they belong to."""
 
     @abstractmethod
     def finish(self, summary: Summary) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from checker.hoststats import HostStats, HostTable
-from checker.models import Result, Summary
+from checker.models import LateSources, Result, Summary
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import json_safe
 
@@ -24,8 +24,17 @@ class JsonReporter(Reporter):
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
         self._out = out
         self._count = 0
+        self._late = 0  # late_sources records written (--crawl)
         # Per-host figures only when asked for: O(hosts) memory and a parse per URL.
         self._hosts = HostTable() if options.host_stats else None
+
+    def late_sources(self, late: LateSources) -> None:
+        # Streamed after the results: "late_sources": [...] before the summary.
+        opening = '\n], "late_sources": [' if not self._late else ","
+        if not self._late and not self._count:
+            opening = '], "late_sources": ['
+        self._late += 1
+        self._out.write(f"{opening}\n  {dumps(late.to_dict()['late_sources'])}")
 
     def start(self, total: int) -> None:
         self._out.write('{"results": [')
@@ -41,7 +50,7 @@ class JsonReporter(Reporter):
             self._hosts.merge(hosts)
 
     def finish(self, summary: Summary) -> None:
-        closing = "\n]" if self._count else "]"
+        closing = "\n]" if self._count or self._late else "]"
         hosts = ""
         if self._hosts is not None:
             by_host = {host: stats.to_dict() for host, stats in self._hosts.ordered()}

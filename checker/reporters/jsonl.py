@@ -1,10 +1,14 @@
-"""jsonl: one RESULT per line on stdout, flushed as soon as it is known."""
+"""jsonl: one RESULT per line on stdout, flushed as soon as it is known.
+
+With ``--crawl``, places found after their URL's line was written follow
+the results, one ``{"late_sources": {"url": ..., "sources": [...]}}`` line
+per URL (checker/schema.py)."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from checker.models import Result, Summary
+from checker.models import LateSources, Result, Summary
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.json import dumps
 from checker.reporters.plain import summary_line
@@ -18,6 +22,10 @@ class JsonLinesReporter(Reporter):
 
     def add(self, result: Result) -> None:
         self._out.write(dumps(result.to_dict()) + "\n")
+        self._out.flush()
+
+    def late_sources(self, late: LateSources) -> None:
+        self._out.write(dumps(late.to_dict()) + "\n")
         self._out.flush()
 
     def finish(self, summary: Summary) -> None:

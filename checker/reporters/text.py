@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from checker.hoststats import HostTable, table
-from checker.models import Outcome, Result, Summary, count_places
+from checker.models import LateSources, Outcome, Places, Result, Summary, count_places
 from checker.reporters.describe import notes
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
@@ -104,6 +104,16 @@ class TextReporter(Reporter):
         self._slowest.add(result)
         if self._hosts is not None:
             self._hosts.add(result)
+
+    def late_sources(self, late: LateSources) -> None:
+        """A failure's places found after it was reported are listed with it."""
+        for results in self._failures.values():
+            for result in results:
+                if result.index == late.index:
+                    listed = (*result.sources, *late.sources)
+                    total = getattr(result.sources, "total", len(result.sources)) + late.total
+                    result.sources = Places(listed, total) if total > len(listed) else listed
+                    return
 
     def finish(self, summary: Summary) -> None:
         console = self._console

@@ -46,6 +46,11 @@ class Driver:
         self.frontier.add(target, self._loop.time())
         self.wake()
 
+    def grown(self) -> None:
+        """The growing input has more targets to read."""
+        self.frontier.grown()
+        self.wake()
+
     def wake(self, everyone: bool = False) -> None:
         while self._idle:
             waiter = self._idle.popleft()
@@ -123,9 +128,12 @@ async def stream(
     reported (the caller reports the rest as cancelled). Closing the stream
     cancels the attempts in flight and waits for them.
     """
-    frontier = Frontier(targets, rules or Rules(), host_of or _no_host)
+    frontier_rules = rules or Rules()
+    frontier = Frontier(targets, frontier_rules, host_of or _no_host)
     driver = Driver(frontier, check)
     driver.stop = stop
+    if frontier_rules.on_grow is not None:
+        frontier_rules.on_grow(driver.grown)
     workers = [asyncio.create_task(driver.worker()) for _ in range(concurrency)]
     everyone = asyncio.gather(*workers)
     everyone.add_done_callback(lambda _: driver.out.put_nowait(None))

@@ -41,6 +41,8 @@ class Frontier:
         host_of: Callable[[Target], str | None],
     ) -> None:
         self._source: Iterator[Target] | None = targets
+        # A growing input, read again when it says it has more (grown()).
+        self._feed = targets if rules.on_grow is not None else None
         self._rules = rules
         self._host_of = host_of
         self._hosts = HostTable(rules)
@@ -88,6 +90,11 @@ class Frontier:
     def add(self, target: Target, now: float) -> None:
         """A target found during the run (a crawl): queued like one read from the input."""
         self._enqueue(Job(target, self._hosts(self._host_of(target), now)), now)
+
+    def grown(self) -> None:
+        """The growing input has more: read it again (a dry read had let it go)."""
+        if self._feed is not None and not self.closed:
+            self._source = self._feed
 
     def end_input(self) -> None:
         self._source = None

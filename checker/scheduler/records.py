@@ -41,6 +41,9 @@ class Rules:
     # host -> (concurrency, request interval); a host of None is unlimited.
     limits: Callable[[str], tuple[int, float]] = lambda host: (10, 0.0)
     stats: dict[str, HostStats] | None = None
+    # A growing input (a crawl): the targets iterator may run dry and have more
+    # later. Called once with the function that says it has more.
+    on_grow: Callable[[Callable[[], None]], None] | None = None
 
 
 class Job:

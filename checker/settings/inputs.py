@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 
 from checker.choices import Cli, Panel, SourceFormat
 from checker.optiontypes import (
@@ -18,6 +19,65 @@ from checker.optiontypes import (
 )
 
 INPUTS, CHECKING, HTTP, OUTPUT = Panel.INPUTS, Panel.CHECKING, Panel.HTTP, Panel.OUTPUT
+
+_EXTENSION = re.compile(r"[a-z0-9][a-z0-9_+-]{0,31}\Z")
+_MAX_NAME = 255  # a file name's longest on common file systems
+WALKED_HELP = "md, markdown, mdx, html, htm, rst, xml, css"
+
+
+def _names(text: str, what: str) -> list[str]:
+    names = [piece.strip() for piece in text.split(",") if piece.strip()]
+    if not names:
+        raise ValueError(f"{_shown(text)} names no {what}")
+    return names
+
+
+def _shown(text: str) -> str:
+    """A bad value as the one-line error shows it: escaped, and cut if long."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
+
+
+def extension_list(text: str) -> str:
+    """``md, .HTML,rst`` → ``md,html,rst``: one item of ``--extensions`` or
+    ``--fallback-extensions``, comma-separated, a leading dot and case ignored."""
+    if not isinstance(text, str):
+        raise ValueError("write file extensions as text, e.g. md,html")
+    names = [name.removeprefix(".").lower() for name in _names(text, "file extension")]
+    for name in names:
+        if not _EXTENSION.match(name):
+            raise ValueError(
+                f"{_shown(name)} is not a file extension "
+                "(up to 32 letters, digits, _ + -; e.g. md,html)"
+            )
+    return ",".join(dict.fromkeys(names))
+
+
+def index_file_list(text: str) -> str:
+    """One item of ``--index-files``: file names, comma-separated, looked up in
+    a linked directory in order; ``.`` is the directory itself (it passes)."""
+    if not isinstance(text, str):
+        raise ValueError("write index file names as text, e.g. index.html,README.md")
+    names = _names(text, "index file")
+    for name in names:
+        bad = (
+            "/" in name
+            or "\\" in name
+            or name == ".."
+            or len(name) > _MAX_NAME
+            or not name.isprintable()
+        )
+        if bad:
+            raise ValueError(f"{_shown(name)} is not a file name (no path, e.g. index.html)")
+    return ",".join(dict.fromkeys(names))
+
+
+def split_names(items: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of a list field whose items are comma-separated lists."""
+    return tuple(dict.fromkeys(name for item in items for name in item.split(",")))
+
+
+ExtensionsItem = Annotated[str, BeforeValidator(extension_list)]
+IndexFilesItem = Annotated[str, BeforeValidator(index_file_list)]
 
 
 class InputSettings(BaseModel):
@@ -71,6 +131,29 @@ class InputSettings(BaseModel):
     jobs: Annotated[
         Workers | None, Cli(panel=INPUTS, metavar="N", default_help="the CPU cores")
     ] = Field(default=None, description="Processes that parse the documents of a large tree.")
+    extensions: Annotated[
+        tuple[ExtensionsItem, ...],
+        Cli(panel=INPUTS, metavar="EXT,...", default_help=WALKED_HELP),
+    ] = Field(
+        default=(),
+        description="File extensions a directory walk (and --files-from) reads, "
+        "comma-separated or repeated; one no format knows (or .txt) is read as plain text.",
+    )
+    index_files: Annotated[tuple[IndexFilesItem, ...], Cli(panel=INPUTS, metavar="NAME,...")] = (
+        Field(
+            default=(),
+            description="A link to a local directory must find one of these files in it "
+            "(tried in order; '.' accepts the directory itself), else it is missing_file. "
+            "Unset: an existing directory passes.",
+        )
+    )
+    fallback_extensions: Annotated[
+        tuple[ExtensionsItem, ...], Cli(panel=INPUTS, metavar="EXT,...")
+    ] = Field(
+        default=(),
+        description="Extensions tried, in order, for a local link whose file is not "
+        "there: with html,md, guide/intro finds guide/intro.html or guide/intro.md.",
+    )
     allow_empty: Annotated[bool, Cli(panel=INPUTS, negatable=False)] = Field(
         default=False,
         description="Accept sources holding no link at all (exit 0); without it such "

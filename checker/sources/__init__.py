@@ -119,7 +119,7 @@ class _Reading:
             same_document=settings.fragments is not Fragments.OFF,
         )
         self._options = WalkOptions(
-            extensions=formats.WALKED,
+            extensions=formats.walked_extensions(settings.extensions),
             hidden=settings.hidden,
             no_ignore=settings.no_ignore,
             exclude_path=settings.exclude_path,
@@ -169,9 +169,10 @@ class _Reading:
                 continue
             if os.path.isdir(path):
                 for doc in expand(path, self._options):
-                    yield from self._read_file(doc)
-            elif formats.walked(path) and os.path.isfile(path):
-                yield from self._read_file(Document(path, os.path.dirname(path) or "."))
+                    yield from self._read_file(doc, self._walked_format(doc.path))
+            elif formats.extension(path) in self._options.extensions and os.path.isfile(path):
+                doc = Document(path, os.path.dirname(path) or ".")
+                yield from self._read_file(doc, self._walked_format(path))
 
     def _spec(self, spec: str, stdin: BinaryIO | None) -> Iterator[Link]:
         if is_literal_url(spec):
@@ -184,25 +185,32 @@ class _Reading:
         else:
             # Markdown, HTML, rST and CSS are parsed across --jobs processes, in
             # file order; sitemaps and URL lists are read here (parallel.py).
+            # A .txt a walk or glob found is prose, not a URL list.
+            def format_of(path: str) -> SourceFormat:
+                return self._format_of(path) if path == spec else self._walked_format(path)
+
             docs = expand(spec, self._options)
-            parsed_docs = parse_documents(docs, self._format_of, self._jobs, self._resolver)
-            for doc, _, parsed in parsed_docs:  # resolved where they were parsed
+            parsed_docs = parse_documents(docs, format_of, self._jobs, self._resolver)
+            for doc, fmt, parsed in parsed_docs:  # resolved where they were parsed
                 if parsed is None:
-                    yield from self._read_file(doc)
+                    yield from self._read_file(doc, fmt)
                 else:
                     yield from parsed
 
     def _format_of(self, path: str) -> SourceFormat:
         return formats.of_file(path, self._settings.default_format)
 
+    def _walked_format(self, path: str) -> SourceFormat:
+        fmt = self._format_of(path)
+        return SourceFormat.TEXT if fmt is SourceFormat.URLLIST else fmt
+
     def close(self) -> None:
         if self._owned is not None:
             self._owned.close()
             self._owned = None
 
-    def _read_file(self, doc: Document) -> Iterator[Link]:
+    def _read_file(self, doc: Document, fmt: SourceFormat) -> Iterator[Link]:
         path = doc.path
-        fmt = self._format_of(path)
         context = self._local_context(doc)
         try:
             handle = open(path, "rb")  # noqa: SIM115 - closed below; errors must map to SourceError

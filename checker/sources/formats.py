@@ -13,7 +13,7 @@ docutils, and ``--help`` pays for none of them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO, NamedTuple, assert_never
 
 from checker.choices import SourceFormat
@@ -32,9 +32,16 @@ EXTENSIONS: dict[str, SourceFormat] = {
 }
 
 
-def walked(path: str) -> bool:
-    """Whether a directory walk (or ``--files-from``) reads this file."""
-    return os.path.splitext(path)[1].lower() in WALKED
+def extension(path: str) -> str:
+    """``.md`` for ``docs/A.MD``: what ``--extensions`` and the table match."""
+    return os.path.splitext(path)[1].lower()
+
+
+def walked_extensions(names: Iterable[str]) -> frozenset[str]:
+    """What a directory walk (or ``--files-from``) reads: the ``--extensions``
+    named (``md,html``, validated by settings/inputs.py), else :data:`WALKED`."""
+    chosen = frozenset("." + name for item in names for name in item.split(","))
+    return chosen or WALKED
 
 
 def of_file(path: str, default: SourceFormat) -> SourceFormat:
@@ -43,7 +50,7 @@ def of_file(path: str, default: SourceFormat) -> SourceFormat:
     another format than the URL list, which stays ``.txt``'s and stdin's."""
     if path.lower().endswith(".xml.gz"):
         return SourceFormat.SITEMAP  # gunzipped as it is opened (sources/__init__.py)
-    fmt = EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    fmt = EXTENSIONS.get(extension(path))
     if fmt is not None:
         return fmt
     return SourceFormat.TEXT if default is SourceFormat.URLLIST else default

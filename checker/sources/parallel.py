@@ -71,7 +71,7 @@ class _Batch:
     def parsed(self, pool: ProcessPoolExecutor, index: int) -> _Parsed:
         if self.results is None:
             if self.future is None:
-                self.future = pool.submit(parse_batch, self.items, self.resolver)
+                self.future = _submit(pool, self.items, self.resolver)
             self.results = self.future.result()
         return self.results[index]
 
@@ -109,7 +109,7 @@ def parse_documents(
                 pending.append((doc, fmt, batch, len(batch.items)))
                 batch.items.append((doc, fmt))
                 if len(batch.items) == _BATCH:
-                    batch.future = pool.submit(parse_batch, batch.items, resolver)
+                    batch.future = _submit(pool, batch.items, resolver)
             while pending and (pending[0][2] is None or len(pending) > jobs * _AHEAD):
                 yield _result(pool, resolver, *pending.popleft())
         while pending:
@@ -171,6 +171,26 @@ def parse_file(path: str, fmt: SourceFormat) -> _Parsed:
         return str(exc)
     except Exception as exc:  # a parser's own failure must still end in one line, exit 2
         return f"cannot parse {path!r}: {type(exc).__name__}: {exc}"
+
+
+def _submit(
+    pool: ProcessPoolExecutor, items: list[tuple[Document, SourceFormat]], resolver: Resolver | None
+) -> Future[list[_Parsed]]:
+    """A task for the pool, with SIGINT and SIGTERM held while it may fork a
+    worker: one landing in the fork's own hooks was lost (Python ignores what
+    is raised there; the run went on and exited 0), and a worker must not be
+    interrupted before :func:`_quiet` runs. A signal held is raised here just
+    after, and the worker keeps the signals blocked."""
+    if (
+        not hasattr(signal, "pthread_sigmask")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        return pool.submit(parse_batch, items, resolver)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
+    try:
+        return pool.submit(parse_batch, items, resolver)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _size(path: str) -> int:

@@ -256,3 +256,49 @@ def test_sigterm_before_the_run_starts() -> None:
     assert_quiet(err)
     assert err.decode().count("\n") <= 1
     assert out == b""
+
+
+def _reading_a_pipe(pid: int) -> bool:
+    try:
+        return "pipe_read" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_the_sources_are_read_is_not_an_internal_error(
+    sig: signal.Signals, code: int
+) -> None:
+    """Past start-up, inside the command: click turned the interrupt into its
+    Abort (a blank line, then "internal error: Abort", exit 3)."""
+    proc = spawn_cli(["-"], stdin=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not _reading_a_pipe(proc.pid):
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.communicate()
+            pytest.skip("the kernel does not say where the process waits (/proc/PID/wchan)")
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == code, err
+    assert_quiet(err)
+    assert err.decode() in ("urlcheck: interrupted\n", "urlcheck: terminated\n")
+    assert out == b""
+
+
+def test_a_signal_while_a_tree_is_parsed_in_workers(tmp_path: Path) -> None:
+    """Ctrl-C while --jobs workers parse a tree: 130, one line, no worker left behind."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    page = "".join(f"[l{n}](https://e.example/{n})\n" for n in range(2000))
+    for n in range(400):
+        (tree / f"p{n:03}.md").write_text(page)
+    proc = spawn_cli([str(tree), "--dump", "--jobs", "2"])
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    wait_until(lambda: children.exists() and bool(children.read_text().split()))
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert_quiet(err)
+    assert err.decode() == "urlcheck: interrupted\n"

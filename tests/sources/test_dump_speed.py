@@ -1,10 +1,11 @@
 """What keeps a --dump fast stays correct.
 
-The source stage through the library (``checker.api.build_index``) never
-imports the engine or aiohttp: aiohttp alone takes ~0.3 s to import and
-builds SSL contexts that reading sources never uses. (The CLI still imports
-the run driver up front: its signal handling before the run relies on it.) Its JSON lines are
-built as text: byte for byte what json.dumps wrote, whatever the input."""
+A --dump, and the source stage through the library, never imports the
+engine or aiohttp: aiohttp alone takes ~0.3 s to import and builds SSL
+contexts that reading sources never uses. (A signal while the sources are
+read is the command's, whatever is imported: tests/cli/test_signals.py.)
+Its JSON lines are built as text: byte for byte what json.dumps wrote,
+whatever the input."""
 
 from __future__ import annotations
 
@@ -20,6 +21,45 @@ from checker.dump import _json_line, _Places
 from checker.models import Places, Source, count_places
 from checker.redact import Masker
 from checker.reporters.neutral import json_safe
+
+_PROBE = """
+import sys
+sys.argv = ["urlcheck", *sys.argv[1:]]
+from checker.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("aiohttp", "checker.engine", "checker.runner") if m in sys.modules)
+sys.stderr.write("LOADED " + ",".join(heavy) + "\\n")
+"""
+
+
+def _loaded(*argv: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    line = [x for x in done.stderr.splitlines() if x.startswith("LOADED ")]
+    assert line, done.stderr
+    return line[0].removeprefix("LOADED ")
+
+
+def test_dump_imports_no_engine(tmp_path: Path) -> None:
+    page = tmp_path / "a.md"
+    page.write_text("[x](https://example.com/) <a href='b.html'>b</a>\n")
+    jar = tmp_path / "jar.txt"  # its values are masked: reading them needs no aiohttp
+    jar.write_text("# Netscape HTTP Cookie File\nexample.com\tFALSE\t/\tFALSE\t0\tsid\tsecret\n")
+    for fmt in ("text", "jsonl", "json"):
+        argv = (str(page), "--dump", "--no-config", "--format", fmt, "--cookie-jar", str(jar))
+        assert _loaded(*argv) == ""
+    assert (
+        _loaded(str(page), "--no-config", "--scheme", "mailto")
+        == "aiohttp,checker.engine,checker.runner"
+    )
 
 
 def test_library_build_index_imports_no_engine(tmp_path: Path) -> None:
