@@ -74,6 +74,7 @@ class Panel(StrEnum):
     CHECKING = "Checking"
     HTTP = "HTTP"
     OUTPUT = "Output"
+    SCALING = "Scaling"
     CONFIGURATION = "Configuration"
 
 

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from checker.models import Places, Source, Target
 from checker.sources import Link
+
+if TYPE_CHECKING:
+    from checker.shard import ShardStamp
 
 _BATCH = 8192
 # A URL read a million times is one target: its first PLACES_LISTED places are
@@ -63,6 +67,8 @@ class TargetIndex:
         self._path_ids: dict[str, int] = {}
         self._links = 0
         self._unique = 0
+        # With --shard: which shard of which input this index holds (checker/shard.py).
+        self.shard: ShardStamp | None = None
 
     def add(self, links: Iterable[Link]) -> None:
         db = self._db
@@ -142,6 +148,28 @@ class TargetIndex:
                 counted += 1
         if listed:
             yield _target(index, url, listed, counted)
+
+    def sorted_urls(self) -> Iterator[str]:
+        """Every unique URL in code point order (SQLite's binary collation on
+        UTF-8): the same sequence for the same input on every machine."""
+        for (url,) in self._db.execute("SELECT url FROM seen ORDER BY url"):
+            yield url
+
+    def keep(self, wanted: Callable[[str], bool]) -> None:
+        """Drop every URL ``wanted`` refuses, with all its places (``--shard``).
+
+        The URLs kept stay in first-seen order; ``links`` then counts their places.
+        """
+        db = self._db
+        db.create_function("wanted", 1, wanted, deterministic=True)
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM seen WHERE NOT wanted(url)")
+            db.execute("DELETE FROM occ WHERE uid NOT IN (SELECT id FROM seen)")
+        finally:
+            db.execute("COMMIT")
+        self._unique = db.execute("SELECT count(*) FROM seen").fetchone()[0]
+        self._links = db.execute("SELECT count(*) FROM occ").fetchone()[0]
 
     def close(self) -> None:
         self._db.close()

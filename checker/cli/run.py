@@ -107,7 +107,7 @@ async def _check(
             ]
         except OutputError as exc:
             raise UsageFailure(str(exc)) from None
-        reporter = outputs.enter_context(reporters(settings, out, files))
+        reporter = outputs.enter_context(reporters(settings, out, files, shard=index.shard))
         moved: list[Result] = []  # for --fix: the links that moved permanently
         with trap.in_loop(driver):
             reporter.start(driver.total)

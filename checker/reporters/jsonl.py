@@ -1,4 +1,10 @@
-"""jsonl: one RESULT per line on stdout, flushed as soon as it is known."""
+"""jsonl: one RESULT per line on stdout, flushed as soon as it is known.
+
+With ``--shard``, a first line ``{"shard": {...}}`` precedes the results
+(checker/shard.py): written before any result, so that even a shard stopped
+half-way names itself, and its ``urls`` tells ``urlcheck merge`` how many
+results must follow. Plain runs print RESULT lines only.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,12 @@ class JsonLinesReporter(Reporter):
         self._out = out
         self._err = err
         self._quiet = options.quiet
+        self._shard = options.shard
+
+    def start(self, total: int) -> None:
+        if self._shard is not None:
+            self._out.write(dumps({"shard": self._shard.to_dict()}) + "\n")
+            self._out.flush()
 
     def add(self, result: Result) -> None:
         self._out.write(dumps(result.to_dict()) + "\n")
