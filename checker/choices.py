@@ -42,6 +42,7 @@ class SchemaName(StrEnum):
 
     REPORT = "report"
     RESULT = "result"
+    SHARD = "shard"  # the first line of a --shard jsonl report
 
 
 class Method(StrEnum):

@@ -15,10 +15,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from checker.choices import Cli, Panel
+from checker.optiontypes import MAX_SHARDS
 
-# GitHub Actions runs at most 256 jobs of one matrix; past this bound a shard
-# count is a typo, and every shard would still read the whole input.
-MAX_SHARDS = 10_000
 _SPEC = re.compile(r"\s*(\d{1,6})\s*/\s*(\d{1,6})\s*\Z")
 
 
