@@ -219,6 +219,7 @@ class Shard(_Model):
     )
     urls: int = Field(ge=0, description="unique URLs in this shard: the results this report holds")
     input_urls: int = Field(ge=0, description="unique URLs in the whole input, every shard's")
+    strategy: Annotated[StrategyName, _one_of(StrategyName, "the --strategy that ran")]
 
 
 class ShardLine(_Model):

@@ -69,6 +69,7 @@ class ShardStamp:
     inputs: str  # the fingerprint: 64 hex digits
     urls: int  # unique URLs in this shard: the results its report holds
     input_urls: int  # unique URLs in the whole input, every shard's
+    strategy: str  # the --strategy: a merged summary names it, jsonl or json alike
 
     @property
     def text(self) -> str:
@@ -81,6 +82,7 @@ class ShardStamp:
             "inputs": self.inputs,
             "urls": self.urls,
             "input_urls": self.input_urls,
+            "strategy": self.strategy,
         }
 
 
@@ -114,4 +116,6 @@ def select(index: TargetIndex, shard: Shard, settings: Settings) -> ShardStamp:
     if shard.count > 1:
         count, mine = shard.count, shard.index
         index.keep(lambda url: shard_of(url, count) == mine)
-    return ShardStamp(shard.index, shard.count, inputs, len(index), total)
+    return ShardStamp(
+        shard.index, shard.count, inputs, len(index), total, str(settings.strategy.value)
+    )
