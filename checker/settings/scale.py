@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from checker.choices import Cli, Panel
 from checker.optiontypes import MAX_SHARDS
 
-_SPEC = re.compile(r"\s*(\d{1,6})\s*/\s*(\d{1,6})\s*\Z")
+_SPEC = re.compile(r"[ \t]*([0-9]{1,6})[ \t]*/[ \t]*([0-9]{1,6})[ \t]*\Z")
 
 
 class Shard(BaseModel):
