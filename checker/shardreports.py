@@ -66,16 +66,26 @@ def read(path: Path) -> ShardReport:
                 return _streamed(file, name)
             if not first.lstrip().startswith(b"{"):
                 raise ReportError(f"{name}: not a urlcheck json or jsonl report")
-            if len(first) <= MAX_LINE and first.endswith(b"\n"):
-                head = _parse(first, name, 1)
-                if isinstance(head, dict) and set(head) == {"shard"}:
-                    return _jsonl(file, head, name)
+            head = _whole_line(first, name)
+            if isinstance(head, dict) and set(head) == {"shard"}:
+                return _jsonl(file, head, name)
+            if head is not None:  # the document on one line (an empty shard's)
                 return _document(_top(head, name), None, name)
             # Any other layout of one JSON document (jq's, say): read whole.
             whole = _parse(first + _rest(file, len(first), name), name, None)
             return _document(_top(whole, name), None, name)
     except OSError as exc:
         raise ReportError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def _whole_line(first: bytes, name: str) -> Any:
+    """The first line's JSON value when it holds one whole, else None."""
+    if len(first) > MAX_LINE or not first.endswith(b"\n"):
+        return None
+    try:
+        return _parse(first, name, 1)
+    except ReportError:
+        return None  # the start of a document laid out on several lines
 
 
 # What checker/reporters/json.py writes: this line, one result per line, and
