@@ -58,6 +58,7 @@ NOT_OUTCOME = frozenset(
     }
 )
 _VERSION = b"urlcheck inputs v1\0"
+_HOSTS_REMEMBERED = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,25 @@ def settings_digest_text(settings: Settings) -> str:
     return Masker.of(settings.secrets).text(text)
 
 
+class _Mine:
+    """Whether a URL is this shard's, asked once per URL: the host's bucket
+    is remembered (hosts repeat; the digest costs as much as the rest)."""
+
+    def __init__(self, shard: Shard) -> None:
+        self._count = shard.count
+        self._bucket = shard.index - 1
+        self._buckets: dict[str | None, int] = {}
+
+    def __call__(self, url: str) -> bool:
+        host = host_of(Target(0, url, ()))
+        bucket = self._buckets.get(host)
+        if bucket is None:
+            if len(self._buckets) >= _HOSTS_REMEMBERED:
+                self._buckets.clear()  # a list of a million hosts: memory stays bounded
+            bucket = self._buckets[host] = host_bucket(host, self._count)
+        return bucket == self._bucket
+
+
 def fingerprint(settings: Settings, index: TargetIndex) -> str:
     digest = hashlib.sha256(_VERSION)
     part = settings_digest_text(settings).encode()
@@ -114,8 +134,7 @@ def select(index: TargetIndex, shard: Shard, settings: Settings) -> ShardStamp:
     inputs = fingerprint(settings, index)
     total = len(index)
     if shard.count > 1:
-        count, mine = shard.count, shard.index
-        index.keep(lambda url: shard_of(url, count) == mine)
+        index.keep(_Mine(shard))
     return ShardStamp(
         shard.index, shard.count, inputs, len(index), total, str(settings.strategy.value)
     )

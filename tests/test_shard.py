@@ -266,3 +266,20 @@ def test_the_library_honours_the_shard() -> None:
     with build_index(urls, settings=Settings(shard="1/3")) as index:
         assert index.shard is not None
         assert index.shard.input_urls == len(urls)
+
+
+def test_an_index_kept_to_a_shard_still_knows_its_urls() -> None:
+    """keep() rebuilds the URL table: a URL read again after it is still one target."""
+    with _index(["http://a.example/", "http://b.example/", "http://a.example/x"]) as index:
+        index.keep(lambda url: "a.example" in url)
+        index.add(
+            [Link("http://a.example/", "more.txt", 9), Link("http://c.example/", "more.txt", 10)]
+        )
+        targets = list(index)
+        assert [t.url for t in targets] == [
+            "http://a.example/",
+            "http://a.example/x",
+            "http://c.example/",
+        ]
+        assert [s.path for s in targets[0].sources] == ["in.txt", "more.txt"]
+        assert (len(index), index.links) == (3, 4)
