@@ -203,3 +203,46 @@ def test_merge_without_reports_is_a_usage_error() -> None:
     result = run_cli(["merge"])
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
+
+
+def test_hostile_text_in_a_report_is_neutralised_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report is input: its URLs and messages reach the merged report only
+    through the reporters' escaping, as a live server's answers do."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    url = "http://a.example/\x1b[2J\n::error file=x::owned\u202e"
+    result = {
+        "url": url,
+        "outcome": "error",
+        "status": None,
+        "final_url": None,
+        "redirects": [],
+        "error": {"kind": "connect", "message": "::warning::x\x1b]8;;evil\x07"},
+        "elapsed_ms": None,
+        "attempts": 1,
+        "sources": [{"path": "##[error]p\x1b", "line": 1}],
+        "sources_total": 1,
+        "reason": None,
+    }
+    stamp = {
+        "index": 1,
+        "count": 1,
+        "inputs": "0" * 64,
+        "urls": 1,
+        "input_urls": 1,
+        "strategy": "gather",
+    }
+    report = tmp_path / "r.jsonl"
+    report.write_text(json.dumps({"shard": stamp}) + "\n" + json.dumps(result) + "\n")
+    for fmt in Format:
+        merged = run_cli(["merge", str(report), "--format", fmt.value])
+        assert merged.exit_code == 1, merged.stderr
+        for text in (merged.stdout, merged.stderr):
+            assert "\x1b" not in text, fmt
+            if fmt is Format.TEXT:  # json and the rest carry data verbatim, as in a run
+                assert "\u202e" not in text
+            assert not any(
+                line.startswith(("::error file=x", "::warning::x", "##[error]"))
+                for line in text.splitlines()
+            ), fmt
