@@ -7,6 +7,7 @@ cancellation, becomes that URL's ``internal`` result and the run goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 import traceback
@@ -20,6 +21,7 @@ from checker.filters import IgnoreRules
 from checker.gate import Gate
 from checker.hoststats import HostStats
 from checker.https_upgrade import ProbeLike, RequireHttps
+from checker.levels import Judge
 from checker.models import Outcome, Result, Summary, Target
 from checker.probe import Probe
 from checker.redact import Masker, forms, redact
@@ -36,13 +38,16 @@ LOOKAHEAD = 8192
 
 class Check:
     """The check every strategy calls for one target: the gate decides whether
-    it is requested, the probe requests it. Never raises but for cancellation."""
+    it is requested, the probe requests it, and the judge (--warn, --redirects)
+    decides whether its failure is only a warning. Never raises but for
+    cancellation."""
 
-    __slots__ = ("_debug", "_gate", "_probe", "_secrets")
+    __slots__ = ("_debug", "_gate", "_judge", "_probe", "_secrets")
 
     def __init__(self, gate: Gate, probe: ProbeLike, settings: Settings) -> None:
         self._gate = gate
         self._probe = probe
+        self._judge = Judge.of(settings)
         self._debug = settings.debug
         self._secrets = forms(settings.secrets)
 
@@ -55,8 +60,17 @@ class Check:
         try:
             admitted = await self._gate(target)
             if isinstance(admitted, Result):
-                return admitted
-            return await self._probe(target, admitted, tries)
+                answer: Result | Attempted = admitted
+            else:
+                answer = await self._probe(target, admitted, tries)
+            judge = self._judge
+            if judge is None:
+                return answer
+            if isinstance(answer, Result):
+                return judge(answer)
+            # Judged whether or not it is retried: a retry is judged again.
+            judged = judge(answer.result)
+            return answer if judged is answer.result else dataclasses.replace(answer, result=judged)
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
                 self._print_traceback(target, exc)
@@ -104,6 +118,9 @@ class Run:
         self._secrets = forms(settings.secrets)
         # Filled in as the run goes, one entry per host; only with --host-stats.
         self.host_stats: dict[str, HostStats] | None = {} if settings.host_stats else None
+        # The results the scheduler makes without a check (a dead host's
+        # other URLs) are judged here; judging a checked one again is a no-op.
+        self._judge = Judge.of(settings)
 
     async def results(self) -> AsyncGenerator[Result, None]:
         settings = self.settings
@@ -123,8 +140,10 @@ class Run:
             # One worker per target at most: -c 1000000 for one URL is one worker.
             workers = max(1, min(settings.concurrency, len(self._targets)))
             stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
+            judge = self._judge
             try:
-                async for result in stream:
+                async for answer in stream:
+                    result = answer if judge is None else judge(answer)
                     self._count(redact(result, self._secrets))
                     yield result
             finally:

@@ -14,7 +14,21 @@ CANCELLED = "cancelled before it finished (fail-fast or interrupt)"
 
 def reason(result: Result) -> str:
     """Why a result is what it is, in a few words: ``HTTP 404``,
-    ``timeout: no complete response within 3 s``, ``excluded: matches …``."""
+    ``timeout: no complete response within 3 s``, ``excluded: matches …``,
+    then its notes: ``; warning: matched --warn 404``, ``; moved permanently to …``."""
+    return "; ".join((_reason(result), *notes(result)))
+
+
+def notes(result: Result) -> tuple[str, ...]:
+    """What a result adds to its reason: that its failure is only a warning
+    (--warn, --redirects warn), and where its link moved permanently (301/308)."""
+    if result.warning is None and result.moved_to is None:
+        return ()
+    said = () if result.warning is None else (f"warning: {result.warning}",)
+    return said if result.moved_to is None else (*said, f"moved permanently to {result.moved_to}")
+
+
+def _reason(result: Result) -> str:
     if result.error is not None:
         return f"{result.error.kind}: {result.error.message}"
     if result.outcome is Outcome.CANCELLED:
