@@ -50,6 +50,9 @@ def build_index(
     run's session), else with a private session opened when first needed;
     either way ``ignore`` (.urlcheckignore rules) is asked before each fetch.
 
+    With ``settings.shard``, only that shard's URLs are kept, and
+    ``index.shard`` says which (checker/shard.py).
+
     Raises :class:`checker.sources.SourceError` for a source that cannot be
     read, or when no link at all was read, unless ``settings.allow_empty``.
     """
@@ -65,6 +68,12 @@ def build_index(
             message = empty_input_message(sources, settings)
             if message is not None:
                 raise SourceError(message)
+        if settings.shard is not None:
+            # After the emptiness check: a shard whose hosts hold no URL of an
+            # input that has some is an empty shard, not "no links found".
+            from checker.shard import select
+
+            index.shard = select(index, settings.shard, settings)
     except BaseException:
         index.close()
         raise

@@ -43,6 +43,7 @@ class SchemaName(StrEnum):
     REPORT = "report"
     RESULT = "result"
     LATE_SOURCES = "late-sources"  # --crawl: the closing jsonl lines
+    SHARD = "shard"  # the first line of a --shard jsonl report
 
 
 class Method(StrEnum):
@@ -92,6 +93,7 @@ class Panel(StrEnum):
     HTTP = "HTTP"
     OUTPUT = "Output"
     CRAWL = "Crawling"
+    SCALING = "Scaling"
     CONFIGURATION = "Configuration"
 
 

@@ -11,6 +11,8 @@ applies only its literal half.
 * ``--format json``: a list of them;
 * any other format: one readable line per URL.
 
+With ``--shard K/N`` it lists what shard K would check, and only that.
+
 Like every report, a dump masks secrets (checker/redact.py), shows control
 characters as escapes, writes ``##[`` so that it is no workflow command
 (checker/reporters/neutral.py), and inside GitHub Actions neutralises the
@@ -83,8 +85,11 @@ def dump(
         out.write("\n]\n" if len(index) else "]\n")
     out.flush()
     if not settings.quiet:
+        stamp = index.shard
+        of = "" if stamp is None else f" in shard {stamp.text} (of {stamp.input_urls} URLs)"
         sys.stderr.write(
-            f"{len(index)} URLs from {index.links} links, {excluded} excluded; nothing checked\n"
+            f"{len(index)} URLs from {index.links} links{of}, {excluded} excluded; "
+            "nothing checked\n"
         )
     return 0
 

@@ -34,6 +34,9 @@ MAX_WORKERS = 10_000
 MAX_PROCESSES = 256
 MAX_SECONDS = 86_400.0  # a day
 MAX_COUNT = 1_000  # retries, redirect hops
+# --shard N: GitHub Actions runs at most 256 jobs of one matrix; past this a
+# shard count is a typo, and every shard still reads the whole input.
+MAX_SHARDS = 10_000
 
 T = TypeVar("T")
 

@@ -25,6 +25,7 @@ from checker.redact import Masker
 from checker.reporters import Reporter, ReportOptions, make_reporter
 from checker.reporters.fanout import fan_out
 from checker.settings import Settings
+from checker.shard import ShardStamp
 
 
 class Masked(Reporter):
@@ -52,13 +53,16 @@ class Masked(Reporter):
         self._reporter.finish(summary)
 
 
-def options_of(settings: Settings, environ: Mapping[str, str]) -> ReportOptions:
+def options_of(
+    settings: Settings, environ: Mapping[str, str], shard: ShardStamp | None = None
+) -> ReportOptions:
     """The few settings reporters read, built once per run."""
     return ReportOptions(
         verbose=settings.verbose,
         quiet=settings.quiet,
         host_stats=settings.host_stats,
         actions=github_actions.active(environ),
+        shard=shard,
     )
 
 
@@ -69,12 +73,14 @@ def reporters(
     files: Sequence[tuple[Format, TextIO]] = (),
     environ: Mapping[str, str] | None = None,
     crawl: CrawlStats | None = None,
+    shard: ShardStamp | None = None,
 ) -> Iterator[Reporter]:
     """Yield one reporter that feeds them all. The progress bar is cleared on
-    the way out even if the run fails, so the terminal gets its cursor back."""
+    the way out even if the run fails, so the terminal gets its cursor back.
+    ``shard``: the ``--shard`` stamp the json and jsonl reports record."""
     environ = os.environ if environ is None else environ
     stdout, stderr = sys.stdout, sys.stderr
-    options = options_of(settings, environ)
+    options = options_of(settings, environ, shard)
     chosen = [make_reporter(settings.format, out, stderr, options)]
     # An extra file says nothing on stderr: the main report already gave the summary.
     chosen += [make_reporter(fmt, stream, io.StringIO(), options) for fmt, stream in files]

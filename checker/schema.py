@@ -7,8 +7,9 @@ dataclasses' ``to_dict()`` produce; ``tests/reporters/test_json_schema.py``
 validates real output against the generated schema and fails when
 ``schema/*.json`` drifts.
 
-Regenerate after a change: ``urlcheck schema report > schema/report.schema.json``
-and ``urlcheck schema result > schema/result.schema.json``.
+Regenerate after a change: ``urlcheck schema report > schema/report.schema.json``,
+``urlcheck schema result > schema/result.schema.json`` and
+``urlcheck schema shard > schema/shard.schema.json``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pydantic.json_schema import GenerateJsonSchema, SkipJsonSchema
 
 from checker.choices import SchemaName, StrategyName
 from checker.models import ErrorKind, Outcome
+from checker.optiontypes import MAX_SHARDS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -247,6 +249,29 @@ class LateLine(_Model):
     late_sources: LateSources
 
 
+class Shard(_Model):
+    """``--shard K/N``: which shard of which input a report holds, for ``urlcheck merge``."""
+
+    index: int = Field(ge=1, le=MAX_SHARDS, description="K: this shard, 1-based")
+    count: int = Field(ge=1, le=MAX_SHARDS, description="N: the number of shards")
+    inputs: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the sorted unique URLs of the whole input and of the settings "
+        "that can change an outcome (secrets masked): equal for every shard of one input",
+    )
+    urls: int = Field(ge=0, description="unique URLs in this shard: the results this report holds")
+    input_urls: int = Field(ge=0, description="unique URLs in the whole input, every shard's")
+    strategy: Annotated[StrategyName, _one_of(StrategyName, "the --strategy that ran")]
+
+
+class ShardLine(_Model):
+    """The first line of a ``--shard`` jsonl report; RESULT lines follow."""
+
+    model_config = ConfigDict(title="jsonl shard header")
+
+    shard: Shard
+
+
 class Report(_Model):
     """The document ``urlcheck --format json`` writes. Key order carries no meaning."""
 
@@ -266,12 +291,18 @@ class Report(_Model):
         "lower-case, IDNA-encoded; '(no host)' for URLs without one), busiest first",
         json_schema_extra=_no_default,
     )
+    shard: Shard | SkipJsonSchema[None] = Field(
+        default=None,
+        description="only with --shard: which shard of which input this report holds",
+        json_schema_extra=_no_default,
+    )
 
 
 MODELS: dict[SchemaName, type[BaseModel]] = {
     SchemaName.REPORT: Report,
     SchemaName.RESULT: Result,
     SchemaName.LATE_SOURCES: LateLine,
+    SchemaName.SHARD: ShardLine,
 }
 
 

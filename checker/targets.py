@@ -17,11 +17,15 @@ the rest (``Places.total``; ``sources_total`` in JSON).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from checker.models import Places, Source, Target
 from checker.sources.interface import Link
 from checker.targets_disk import PLACES_LISTED, DiskIndex
+
+if TYPE_CHECKING:
+    from checker.shard import ShardStamp
 
 __all__ = ["PLACES_LISTED", "SPILL_AT", "TargetIndex"]
 
@@ -52,6 +56,8 @@ class TargetIndex:
         self._path_ids: dict[str, int] = {}
         self._links = 0
         self._disk: DiskIndex | None = None
+        # With --shard: which shard of which input this index holds (checker/shard.py).
+        self.shard: ShardStamp | None = None
 
     def add(self, links: Iterable[Link]) -> None:
         it = iter(links)
@@ -206,6 +212,47 @@ class TargetIndex:
             self._spill()
         assert self._disk is not None
         return self._disk
+
+    def sorted_urls(self) -> Iterator[str]:
+        """Every unique URL in code point order (as SQLite's binary collation
+        on UTF-8 sorts them on disk): the same sequence for the same input on
+        every machine (``--shard``'s fingerprint, checker/shard.py)."""
+        if self._disk is not None:
+            yield from self._disk.sorted_urls()
+            return
+        yield from sorted(self._ids)
+
+    def keep(self, wanted: Callable[[str], bool]) -> None:
+        """Drop every URL ``wanted`` refuses, with all its places (``--shard``).
+        The URLs kept stay in first-seen order, renumbered from 0; ``links``
+        then counts their places."""
+        if self._disk is not None:
+            self._disk.keep(wanted)
+            self._links = self._disk.links
+            return
+        ids: dict[str, int] = {}
+        more: dict[int, list[_Place]] = {}
+        total: dict[int, int] = {}
+        first = array("q"), array("q"), array("q")
+        links = places = 0
+        for old, url in enumerate(self._ids):
+            if not wanted(url):
+                continue
+            new = ids[url] = len(ids)
+            first[0].append(self._first_path[old])
+            first[1].append(self._first_line[old])
+            first[2].append(self._first_col[old])
+            listed = self._more.get(old, [])
+            if listed:
+                more[new] = listed
+            counted = self._total.get(old)
+            if counted is not None:
+                total[new] = counted
+            links += 1 + len(listed) if counted is None else counted
+            places += 1 + len(listed)
+        self._ids, self._more, self._total = ids, more, total
+        self._first_path, self._first_line, self._first_col = first
+        self._links, self._places = links, places
 
     def close(self) -> None:
         if self._disk is not None:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from checker._version import __version__
-from checker.choices import Panel, SchemaName
+from checker.choices import Format, Panel, SchemaName
 from checker.cli.options import PanelOption, given_options, settings_options
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -133,6 +133,45 @@ def _schema(name: str) -> None:
     sys.stdout.write(render(SchemaName(name)))
 
 
+def _merge(reports: tuple[Path, ...], fmt: str, output: Path | None, partial: bool) -> int:
+    from checker.cli.merge import merge
+
+    return merge(list(reports), Format(fmt), output, partial)
+
+
+def _merge_command() -> click.Command:
+    return click.Command(
+        "merge",
+        params=[
+            click.Argument(["reports"], nargs=-1, required=True, type=click.Path(path_type=Path)),
+            click.Option(
+                ["--format", "fmt"],
+                type=click.Choice([f.value for f in Format]),
+                default=Format.TEXT.value,
+                show_default=True,
+                help="Format of the merged report.",
+            ),
+            click.Option(
+                ["--output", "-o", "output"],
+                type=click.Path(path_type=Path, dir_okay=False),
+                metavar="PATH",
+                help="Write the merged report here (atomically), not stdout.",
+            ),
+            click.Option(
+                ["--partial"],
+                is_flag=True,
+                help="Merge even when a shard is missing or its report was cut short.",
+            ),
+        ],
+        callback=_merge,
+        help="Merge the json or jsonl reports of 'urlcheck --shard K/N' runs into one "
+        "report. Refuses (exit 2) a missing or repeated shard, or shards of different "
+        "inputs. The exit code follows the merged results.",
+        short_help="Merge the reports of --shard runs into one report.",
+        context_settings=CONTEXT,
+    )
+
+
 def build() -> Group:
     check = CheckCommand(
         _CHECK,
@@ -163,4 +202,5 @@ def build() -> Group:
             context_settings=CONTEXT,
         )
     )
+    group.add_command(_merge_command())
     return group

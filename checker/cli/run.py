@@ -114,7 +114,9 @@ async def _check(
         except OutputError as exc:
             raise UsageFailure(str(exc)) from None
         crawl = driver.crawl_stats if settings.crawl else None
-        reporter = outputs.enter_context(reporters(settings, out, files, crawl=crawl))
+        reporter = outputs.enter_context(
+            reporters(settings, out, files, crawl=crawl, shard=index.shard)
+        )
         moved: list[Result] = []  # for --fix: the links that moved permanently
         with trap.in_loop(driver):
             reporter.start(driver.total)

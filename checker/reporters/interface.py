@@ -17,6 +17,7 @@ from checker.models import LateSources, Result, Summary
 
 if TYPE_CHECKING:
     from checker.hoststats import HostStats
+    from checker.shard import ShardStamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class ReportOptions:
     # Inside GitHub Actions the runner reads workflow commands from every log
     # line, so the human formats neutralise them (see checker/reporters/neutral.py).
     actions: bool = False
+    # --shard: which shard of which input the report holds; json and jsonl record it.
+    shard: ShardStamp | None = None
 
 
 class Reporter(ABC):

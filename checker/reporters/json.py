@@ -1,5 +1,6 @@
 """json: one object, ``{"results": [...], "summary": {...}}``, and
-``"hosts": {...}`` after the summary with ``--host-stats``.
+``"hosts": {...}`` after the summary with ``--host-stats``, and
+``"shard": {...}`` last with ``--shard`` (checker/shard.py).
 
 Results are written as they arrive and the summary last, so a run of any
 size streams in constant memory, and an interrupted run still closes the
@@ -27,6 +28,7 @@ class JsonReporter(Reporter):
         self._late = 0  # late_sources records written (--crawl)
         # Per-host figures only when asked for: O(hosts) memory and a parse per URL.
         self._hosts = HostTable() if options.host_stats else None
+        self._shard = options.shard
 
     def late_sources(self, late: LateSources) -> None:
         # Streamed after the results: "late_sources": [...] before the summary.
@@ -55,7 +57,8 @@ class JsonReporter(Reporter):
         if self._hosts is not None:
             by_host = {host: stats.to_dict() for host, stats in self._hosts.ordered()}
             hosts = f', "hosts": {dumps(by_host)}'
-        self._out.write(f'{closing}, "summary": {dumps(summary.to_dict())}{hosts}}}\n')
+        shard = "" if self._shard is None else f', "shard": {dumps(self._shard.to_dict())}'
+        self._out.write(f'{closing}, "summary": {dumps(summary.to_dict())}{hosts}{shard}}}\n')
         self._out.flush()
 
 

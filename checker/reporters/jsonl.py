@@ -2,7 +2,13 @@
 
 With ``--crawl``, places found after their URL's line was written follow
 the results, one ``{"late_sources": {"url": ..., "sources": [...]}}`` line
-per URL (checker/schema.py)."""
+per URL (checker/schema.py).
+
+With ``--shard``, a first line ``{"shard": {...}}`` precedes the results
+(checker/shard.py): written before any result, so that even a shard stopped
+half-way names itself, and its ``urls`` tells ``urlcheck merge`` how many
+results must follow. Plain runs print RESULT lines only.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,12 @@ class JsonLinesReporter(Reporter):
         self._out = out
         self._err = err
         self._quiet = options.quiet
+        self._shard = options.shard
+
+    def start(self, total: int) -> None:
+        if self._shard is not None:
+            self._out.write(dumps({"shard": self._shard.to_dict()}) + "\n")
+            self._out.flush()
 
     def add(self, result: Result) -> None:
         self._out.write(dumps(result.to_dict()) + "\n")

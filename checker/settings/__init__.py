@@ -1,9 +1,8 @@
 """The one settings model shared by the CLI, configuration files and the library.
 
 Each option is declared once, as a field of one of the panel models below
-(inputs.py, checking.py, http.py, output.py, crawl.py: one per ``--help``
-panel): its
-type, default, limits and help (``Field(description=...)``), and how it looks
+(inputs.py, checking.py, http.py, output.py, crawl.py, scale.py: one per
+``--help`` panel): its type, default, limits and help (``Field(description=...)``), and how it looks
 on the command line (:class:`checker.choices.Cli`). The CLI is built from
 these fields (checker/cli/options.py), so ``--help``, the README and library
 callers cannot drift apart. :class:`Settings` joins them and is validated
@@ -31,13 +30,25 @@ from checker.settings.hosts import HostPolicy
 from checker.settings.http import HttpSettings
 from checker.settings.inputs import InputSettings
 from checker.settings.output import OutputSettings
+from checker.settings.scale import ScaleSettings, Shard
 
-__all__ = ["Header", "HostPolicy", "Remap", "ReportFile", "Settings", "StatusSet", "host_pattern"]
+__all__ = [
+    "Header",
+    "HostPolicy",
+    "Remap",
+    "ReportFile",
+    "Settings",
+    "Shard",
+    "StatusSet",
+    "host_pattern",
+]
 
 
 # Fields come in panel order: pydantic lists a base's fields after those of
 # the bases that follow it in the class statement, so the last base is first.
-class Settings(CrawlSettings, OutputSettings, HttpSettings, CheckingSettings, InputSettings):
+class Settings(
+    ScaleSettings, CrawlSettings, OutputSettings, HttpSettings, CheckingSettings, InputSettings
+):
     """Everything that shapes a run. Defaults follow lychee unless the README says why not."""
 
     # Inputs stay out of error messages: a malformed header is all value.
