@@ -31,6 +31,7 @@ from checker.scheduler.records import Attempted, Job, Rules
 
 _EAGER_AFTER = 1024  # takes before reading ahead four at a time
 _SHARE = 8
+HEAVY_S = 2.0  # a host whose backlog needs this long at full window keeps its slots
 
 
 class Frontier:
@@ -106,7 +107,10 @@ class Frontier:
         full (never more), so the busiest host, the run's critical path, does
         not queue behind every other ready host for each request. Every
         ``_SHARE``-th freed slot goes to the round-robin instead, so hosts met
-        later (a black hole far down the input) are not starved meanwhile.
+        later (a black hole far down the input) are not starved meanwhile;
+        except a heavy host (its backlog needs ``HEAVY_S`` or more at its full
+        window): it keeps every slot, and goes first in the round-robin, since
+        one slot it loses costs the whole run's wall time.
         """
         if self.closed:
             return None
@@ -114,8 +118,8 @@ class Frontier:
         self._read_ahead(now)
         if (
             prefer is not None
-            and self._takes % _SHARE
             and prefer.queue
+            and (self._takes % _SHARE or prefer.backlog() >= HEAVY_S)
             and prefer.dead is None
             and prefer.can_send(now)
             and not self._settled
@@ -164,7 +168,7 @@ class Frontier:
         else:
             self.buffered -= 1
             self._count(host, reply.result)
-        self._wake(host, now)
+        self._wake(host, now, front=host.backlog() >= HEAVY_S)
         return result
 
     # --- inside ---------------------------------------------------------------------

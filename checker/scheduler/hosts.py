@@ -20,7 +20,8 @@ cause (docs/SCHEDULING.md has the whole picture):
   ``RELAX_EVERY`` answers widen the window by one and shorten the gap by a
   fifth, but not below the gap at which the host last refused (plus a margin).
 * **unreachable** (dns, refused, tls, connect timeout) and **silent**
-  (connected, then no answer; counted once per URL): ``fails`` in a row.
+  (connected, then no answer; counted once per URL, or per attempt on a
+  host that has never answered): ``fails`` in a row.
   Any answer resets it. At ``dead_after`` the host is dead and its other
   URLs are reported without an attempt.
 """
@@ -45,6 +46,7 @@ BURST_GROWTH = 1.1  # a refusal although the gap kept was already longer than me
 TRIP_MARGIN = 1.05  # how close to the gap the host last refused the gap may relax
 SERVER_ERROR_STEP = 0.2
 SERVER_ERROR_CAP = 10.0
+COST_WEIGHT = 0.2  # of the newest answer in the moving average of a request's time
 _RECENT = 64  # start times of requests answered normally: the admitted rate
 _FORGET_BELOW = 0.02  # a gap this small is no gap
 
@@ -60,17 +62,22 @@ class Cause(Enum):
     SILENT = "silent"
 
 
+_HEARD = frozenset({Cause.ANSWERED, Cause.RATE_LIMITED, Cause.SERVER_ERROR})
+
+
 class Host:
     """Pacing state and queued jobs of one host (``None``: URLs with no host to spare)."""
 
     __slots__ = (
         "blocked_until",
         "cap",
+        "cost",
         "dead",
         "fails",
         "first_start",
         "floor",
         "gap",
+        "heard",
         "inflight",
         "interval",
         "last_start",
@@ -119,9 +126,16 @@ class Host:
         self.since_step = 0
         self.trip_gap = 0.0  # the gap at which the host last refused: never relax below it
         self.recent: deque[float] = deque(maxlen=_RECENT)
+        self.cost = 0.0  # seconds per request answered (a moving average; 0: none yet)
         self.fails = 0
+        self.heard = False  # it has answered something (any status) at least once
         self.dead: Failure | None = None
         self.stats = stats
+
+    def backlog(self) -> float:
+        """Seconds its queued URLs need at best: at its full window, or at its gap
+        if that is slower. The busiest hosts bound the run's wall time."""
+        return len(self.queue) * max(self.cost / self.cap, self.gap)
 
     def _regap(self) -> None:
         self.gap = max(self.floor, self.interval) + self.penalty
@@ -193,6 +207,8 @@ class Host:
             self.blocked_until = max(self.blocked_until, now + self.gap * (requests - 1))
         match cause:
             case Cause.ANSWERED:
+                per = (now - started) / max(1, requests)
+                self.cost = per if not self.cost else self.cost + COST_WEIGHT * (per - self.cost)
                 self._answered(started, requests)
             case Cause.RATE_LIMITED:
                 self._rate_limited(started, now, wait)
@@ -209,9 +225,14 @@ class Host:
             case Cause.UNREACHABLE:
                 self.fails += 1
             case Cause.SILENT:
-                self.fails += first_silence
+                # A host that has answered before may be slow on one URL: only
+                # a timeout on another URL counts. One that never answered is
+                # a black hole as far as we know: a retry's timeout counts too.
+                self.fails += first_silence or not self.heard
             case Cause.NONE:
                 pass
+        if cause in _HEARD:
+            self.heard = True
         if self.stats is not None:
             self.stats.interval_s = self.gap
             self.stats.max_interval_s = max(self.stats.max_interval_s, self.gap)
