@@ -56,6 +56,7 @@ from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.proxy import Proxies
 from checker.replies import Reply
 from checker.scheduler import Attempted, Cause
+from checker.scheduler.pacing import PACER, HopPacer
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
@@ -205,7 +206,8 @@ class Probe:
         deadlines = self._deadlines
         deadlines.start(task, timeout)
         try:
-            return await self._follow(method, url, policy.headers if headers is None else headers)
+            sent = policy.headers if headers is None else headers
+            return await self._follow(method, url, sent, task)
         except asyncio.CancelledError:
             if deadlines.stop(task) and task.uncancel() == 0:
                 return classify(TimeoutError(), timeout=timeout)
@@ -216,8 +218,13 @@ class Probe:
             if deadlines.stop(task):  # expired as the reply came in: the reply stands
                 task.uncancel()
 
+    async def _pace(self, pacer: HopPacer, host: str | None, task: Task) -> None:
+        if (wait := pacer.delay(host, asyncio.get_running_loop().time())) > 0:
+            self._deadlines.extend(task, wait)  # the host's gap is not the request's time
+            await asyncio.sleep(wait)
+
     async def _follow(
-        self, method: str, url: URL, headers: CIMultiDict[str] | None
+        self, method: str, url: URL, headers: CIMultiDict[str] | None, task: Task
     ) -> Reply | Failure:
         start = url
         max_redirects = self._settings.max_redirects
@@ -232,7 +239,10 @@ class Probe:
         sent = headers if auth is None else auth.headers_for(url, headers)
         moved: str | None = None  # the last URL reached by 301/308 hops only, from the start
         permanent = True
+        pacer = PACER.get()
         while True:
+            if pacer is not None:  # HEAD then GET, and each hop, keep the host's gap
+                await self._pace(pacer, url.raw_host, task)
             # Per hop: a redirect may change the scheme, or leave for a NO_PROXY host.
             proxy, proxy_headers, sent = self._proxies.for_url(url, sent)
             async with self._session.request(

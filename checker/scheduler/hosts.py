@@ -78,6 +78,7 @@ class Host:
         "floor",
         "gap",
         "heard",
+        "heavy",
         "inflight",
         "interval",
         "last_start",
@@ -94,6 +95,7 @@ class Host:
         "step_at",
         "timer_at",
         "trip_gap",
+        "urgent",
         "window",
     )
 
@@ -109,6 +111,8 @@ class Host:
         self.max_gap = max_gap  # --max-retry-wait: no learnt gap goes past it
         self.queue: deque[Job] = deque()
         self.queued = False  # in the frontier's round-robin of ready hosts
+        self.heavy = False  # in the frontier's list of hosts served first
+        self.urgent = False  # in the frontier's queue served before the round-robin
         self.timer_at = float("inf")  # a wake-up is set for then
         self.retrying = 0  # its jobs waiting out a retry's backoff
         self.inflight = 0
@@ -198,10 +202,12 @@ class Host:
         first_silence: bool,
         requests: int = 1,
         retried: bool = False,
+        alone: bool = False,
     ) -> None:
         """Learn from one attempt's answer. ``wait``: the Retry-After asked, in
         seconds; ``requests``: how many the attempt sent (HEAD + GET, hops);
-        ``retried``: the URL had failed before."""
+        ``retried``: the URL had failed before; ``alone``: nothing else was in
+        flight to the host when its last request was sent."""
         self.inflight -= 1
         if requests > 1 and self.gap:  # the gap is per request: charge the extra ones
             self.blocked_until = max(self.blocked_until, now + self.gap * (requests - 1))
@@ -211,7 +217,7 @@ class Host:
                 self.cost = per if not self.cost else self.cost + COST_WEIGHT * (per - self.cost)
                 self._answered(started, requests)
             case Cause.RATE_LIMITED:
-                self._rate_limited(started, now, wait)
+                self._rate_limited(started, now, wait, alone)
             case Cause.SERVER_ERROR:
                 self.fails = 0
                 # Only when a retry fails again: a 5xx that the retry fixes (a
@@ -255,7 +261,7 @@ class Host:
             self.interval = relaxed if relaxed >= _FORGET_BELOW else 0.0
             self._regap()
 
-    def _rate_limited(self, started: float, now: float, wait: float | None) -> None:
+    def _rate_limited(self, started: float, now: float, wait: float | None, alone: bool) -> None:
         self.fails = 0
         if self.stats is not None:
             self.stats.throttled += 1
@@ -266,9 +272,15 @@ class Host:
         self.window = max(1, self.limit(now) // 2)  # before step_at ends the slow start
         self.step_at = now
         self.since_step = 0
-        self.trip_gap = max(self.floor, self.interval)
         # Admitted in the host's window before the refused request was sent.
         admitted = sum(1 for t in self.recent if started - window_s <= t < started)
+        self.trip_gap = max(self.floor, self.interval)
+        if alone and admitted:
+            # Refused with nothing else in flight: its rate, not its concurrency,
+            # was over. It admits fewer than admitted + 1 a window, so the gap
+            # never relaxes below window / admitted again; relaxing toward it
+            # from below trips it once per step of the relaxation.
+            self.trip_gap = max(self.trip_gap, window_s / admitted)
         # The rate the host let through before refusing, less a margin. If the
         # gap kept was already longer, the refusal came from a burst within an
         # attempt (redirect hops, HEAD then GET): lengthen the gap only a little.
