@@ -115,7 +115,11 @@ class Frontier:
         self._read_ahead(now)
         if self._settled:
             return self._settled.popleft()
-        if prefer is not None and prefer.heavy and can_start(prefer, now):
+        if (
+            prefer is not None
+            and (prefer.heavy or len(prefer.queue) >= prefer.cap)
+            and can_start(prefer, now)
+        ):
             return self._start(prefer, now)
         if (host := self._ready.heavy(now)) is not None:
             return self._start(host, now)

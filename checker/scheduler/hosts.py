@@ -63,6 +63,7 @@ class Cause(Enum):
 
 
 _HEARD = frozenset({Cause.ANSWERED, Cause.RATE_LIMITED, Cause.SERVER_ERROR})
+_TIMED = frozenset({Cause.ANSWERED, Cause.SERVER_ERROR})
 
 
 class Host:
@@ -138,8 +139,13 @@ class Host:
 
     def backlog(self) -> float:
         """Seconds its queued URLs need at best: at its full window, or at its gap
-        if that is slower. The busiest hosts bound the run's wall time."""
-        return len(self.queue) * max(self.cost / self.cap, self.gap)
+        if that is slower, and at least one request's time. The hosts with the
+        longest backlog bound the run's wall time: a busy one, a paced one, or
+        a slow one (a 3 s answer read late is the run's last)."""
+        queued = len(self.queue)
+        if not queued:
+            return 0.0
+        return max(queued * self.cost / self.cap, queued * self.gap, self.cost)
 
     def _regap(self) -> None:
         self.gap = max(self.floor, self.interval) + self.penalty
@@ -209,12 +215,13 @@ class Host:
         ``retried``: the URL had failed before; ``alone``: nothing else was in
         flight to the host when its last request was sent."""
         self.inflight -= 1
+        if cause in _TIMED:  # what a request costs: any answer, or waiting for none
+            per = (now - started) / max(1, requests)
+            self.cost = per if not self.cost else self.cost + COST_WEIGHT * (per - self.cost)
         if requests > 1 and self.gap:  # the gap is per request: charge the extra ones
             self.blocked_until = max(self.blocked_until, now + self.gap * (requests - 1))
         match cause:
             case Cause.ANSWERED:
-                per = (now - started) / max(1, requests)
-                self.cost = per if not self.cost else self.cost + COST_WEIGHT * (per - self.cost)
                 self._answered(started, requests)
             case Cause.RATE_LIMITED:
                 self._rate_limited(started, now, wait, alone)

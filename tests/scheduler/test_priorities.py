@@ -9,6 +9,8 @@ import pytest
 from checker.models import Target
 from checker.scheduler import Rules, frontier
 from checker.scheduler.hosts import Cause, Host
+from checker.scheduler.ready import HEAVY_S
+from checker.scheduler.records import Job
 from tests.scheduler.test_frontier import HostSpec, Sim
 
 
@@ -76,3 +78,35 @@ def test_a_host_met_late_is_tried_before_more_of_the_known_ones(
     assert len(results) == 1001
     # read four targets a start, it is met at ~1.2 s and tried then (2.9 s in round-robin)
     assert sim.starts[50][0] <= 1.5, sim.starts[50]
+
+
+def test_a_host_with_a_long_queue_keeps_its_slot_while_new_hosts_arrive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A host with more queued than its window keeps the slot its request
+    frees, even while new hosts keep arriving to be tried first: else it
+    would get a slot only when no new host is left (a rate-limited host with
+    52 URLs waited so until 29 s on the second simulated world, then met its
+    limit with 40 URLs still queued)."""
+    monkeypatch.setattr(frontier, "_EAGER_AFTER", 0)
+    hosts = [HostSpec(4, 0.0, "fast") for _ in range(401)]
+    sim = Sim(hosts, 8, Rules(limits=lambda name: (4, 0.0)))
+    order = [0] * 40 + list(range(1, 401))
+    results, end = sim.run(_targets(order))
+    assert len(results) == 440
+    # While more than its window is queued it keeps its slots (at 2 in flight,
+    # its slow start, 0.7 s for 36 URLs); the new hosts take ~2 s. (Its last
+    # few, under its window, take their turn with the rest.)
+    assert sim.starts[0][-4] < end / 2, (sim.starts[0], end)
+
+
+def test_a_slow_host_with_one_url_queued_is_heavy() -> None:
+    """Its one URL needs a whole slow answer: it goes first, not into the
+    round-robin's tail. A 5xx answer tells the time as well as a 200."""
+    for cause in (Cause.ANSWERED, Cause.SERVER_ERROR):
+        host = Host("h", 10, 0.0, None)
+        host.started(0.0)
+        host.ended(cause, 0.0, 2.5, None, False)
+        assert host.backlog() == 0.0  # nothing queued
+        host.queue.append(Job(Target(0, "http://h/0", ()), host))
+        assert host.backlog() >= HEAVY_S
