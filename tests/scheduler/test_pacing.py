@@ -5,9 +5,12 @@ with nothing else in flight is never relaxed past the rate it admitted."""
 from __future__ import annotations
 
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from checker.models import Outcome
+from checker.models import ErrorKind, Outcome
 from checker.scheduler.hosts import RELAX_EVERY, TRIP_MARGIN, Cause, Host
+from checker.scheduler.pacing import HOP_WAIT_CAP, HopPacer
 from tests.hosts import (  # noqa: F401 - start_fixture provides the start fixture
     SLACK,
     Start,
@@ -84,3 +87,51 @@ def test_a_rate_refusal_sets_the_floor_the_gap_relaxes_to() -> None:
             host.ended(Cause.ANSWERED, t, t + 0.05, None, False)
             t += 1.0
         assert abs(host.gap - floor) < 0.01 or (not alone and host.gap < 0.25), host.gap
+
+
+async def test_a_redirect_loop_on_a_paced_host_ends_as_a_loop(start: Start) -> None:
+    """Hostile: a host that redirects to itself for ever, with a gap. Every hop
+    waits for the gap, and the chain still ends as too_many_redirects after
+    --max-redirects hops, not as a timeout (the waits are not the request's)."""
+
+    async def forever(request: web.BaseRequest) -> web.StreamResponse:
+        n = int(request.path.rsplit("/", 1)[1])
+        raise web.HTTPFound(f"/loop/{n + 1}")
+
+    a = await start(forever)
+    results = await run(
+        [a.url("/loop/0")], method="get", timeout=0.3, request_interval=0.2, max_redirects=3
+    )
+    [result] = results.values()
+    assert result.error is not None
+    assert result.error.kind is ErrorKind.TOO_MANY_REDIRECTS
+    assert len(a.times) == 4
+    assert min(a.gaps()) >= 0.2 - SLACK
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(
+    gap=st.floats(0, 1e9),
+    blocked=st.one_of(st.just(float("-inf")), st.floats(-1e9, 1e12)),
+    calls=st.lists(
+        st.tuples(st.sampled_from(["h", "other", None]), st.floats(0, 100)), max_size=20
+    ),
+)
+def test_a_hop_never_waits_past_the_cap_nor_moves_the_host_back(
+    gap: float, blocked: float, calls: list[tuple[str | None, float]]
+) -> None:
+    """Whatever gap or Retry-After block the host has learnt (a hostile one
+    asks for a year), a hop waits at most HOP_WAIT_CAP, and the host's last
+    start only ever moves forward."""
+    host = Host("h", 10, 0.0, None)
+    host.gap, host.blocked_until = gap, blocked
+    pacer = HopPacer(host)
+    now = 0.0
+    for name, step in calls:
+        now += step
+        before = host.last_start
+        wait = pacer.delay(name, now)
+        assert 0.0 <= wait <= HOP_WAIT_CAP
+        assert host.last_start >= before
+        if name != "h":
+            assert wait == 0.0
