@@ -76,12 +76,14 @@ class ReadyHosts:
         if not self._heavy:
             return None
         found = None
+        dropped = False
         for host in self._heavy:
             if host.dead is not None or host.backlog() < HEAVY_S / 2:
                 host.heavy = False
+                dropped = True
             elif found is None and can_start(host, now):
                 found = host
-        if found is None or len(self._heavy) > 1:
+        if dropped:
             self._heavy = [host for host in self._heavy if host.heavy]
         return found
 
