@@ -1,7 +1,7 @@
 """The frontier: which check may start now, on which host, and what happens after.
 
 Targets wait in per-host queues; :meth:`Frontier.take` hands out a job only
-when its host can send now (hosts.py), serving the ready hosts round-robin,
+when its host can send now (hosts.py), serving the ready hosts in the order of ready.py,
 and a job holds a global slot only while its request runs. A retry is
 re-queued with a not-before time, at the front of its host's queue, never
 slept on by a worker. Input order is kept within a host.
