@@ -135,3 +135,36 @@ def test_a_hop_never_waits_past_the_cap_nor_moves_the_host_back(
         assert host.last_start >= before
         if name != "h":
             assert wait == 0.0
+
+
+def test_host_stats_in_the_report_carry_what_the_scheduler_learnt() -> None:
+    """--host-stats through the CLI: the causes and modes the scheduler records
+    (rate-limit steps, server errors, the window, HEAD's mode) reach the
+    report, not only the request counts (they were dropped on the way: every
+    host of the simulated web showed 0 steps, 0 server errors, window 0)."""
+    import json
+
+    from tests.conftest import ServerThread, run_cli
+
+    seen: dict[str, int] = {}
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        seen[request.path] = seen.get(request.path, 0) + 1
+        if request.method == "HEAD":
+            return web.Response(status=405)
+        if request.path == "/limited" and seen[request.path] == 2:
+            return web.Response(status=429, headers={"Retry-After": "0"})
+        if request.path == "/flaky" and seen[request.path] == 2:
+            return web.Response(status=503)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    with ServerThread(app) as server:
+        urls = [server.url("/limited"), server.url("/flaky"), server.url("/ok")]
+        out = run_cli([*urls, "--retries", "1", "--host-stats", "--format", "json", "--no-config"])
+    host = json.loads(out.stdout)["hosts"]["127.0.0.1"]
+    assert host["ok"] == 3
+    assert (host["throttled"], host["rate_limit_steps"], host["server_errors"]) == (1, 1, 1)
+    assert host["concurrency"] >= 1
+    assert host["head"] == "get-first"
