@@ -32,6 +32,11 @@ class Deadlines:
             self._ticking = True
             loop.call_later(self.TICK, self._scan, loop)
 
+    def extend(self, task: Task, seconds: float) -> None:
+        """Push ``task``'s deadline back: a wait that is not the request's."""
+        if task in self._due:
+            self._due[task] += seconds
+
     def stop(self, task: Task) -> bool:
         """Forget ``task``'s deadline; True when that deadline cancelled it."""
         self._due.pop(task, None)

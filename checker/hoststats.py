@@ -73,6 +73,11 @@ class HostStats:
         """The limiter's figures from ``counted``; the URL figures stay ours."""
         self.requests = counted.requests
         self.throttled = counted.throttled
+        self.rate_limit_steps = counted.rate_limit_steps
+        self.server_errors = counted.server_errors
+        self.not_tried = counted.not_tried
+        self.concurrency = counted.concurrency
+        self.head = counted.head
         self.time_s = counted.time_s
         self.waited_s = counted.waited_s
         self.interval_s = counted.interval_s

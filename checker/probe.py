@@ -60,6 +60,7 @@ from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.proxy import Proxies
 from checker.replies import Reply
 from checker.scheduler import Attempted, Cause
+from checker.scheduler.pacing import PACER, HopPacer
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
@@ -224,8 +225,8 @@ class Probe:
         if read is not None:  # the body's own deadline, just before the attempt's
             read.deadline = asyncio.get_running_loop().time() + timeout - 2 * Deadlines.TICK
         try:
-            headers = policy.headers if headers is None else headers
-            return await self._follow(method, url, headers, read)
+            sent = policy.headers if headers is None else headers
+            return await self._follow(method, url, sent, task, read)
         except asyncio.CancelledError:
             if deadlines.stop(task) and task.uncancel() == 0:
                 return classify(TimeoutError(), timeout=timeout)
@@ -236,11 +237,17 @@ class Probe:
             if deadlines.stop(task):  # expired as the reply came in: the reply stands
                 task.uncancel()
 
+    async def _pace(self, pacer: HopPacer, host: str | None, task: Task) -> None:
+        if (wait := pacer.delay(host, asyncio.get_running_loop().time())) > 0:
+            self._deadlines.extend(task, wait)  # the host's gap is not the request's time
+            await asyncio.sleep(wait)
+
     async def _follow(
         self,
         method: str,
         url: URL,
         headers: CIMultiDict[str] | None,
+        task: Task,
         read: PageRead | None = None,
     ) -> Reply | Failure:
         start = url
@@ -256,7 +263,10 @@ class Probe:
         sent = headers if auth is None else auth.headers_for(url, headers)
         moved: str | None = None  # the last URL reached by 301/308 hops only, from the start
         permanent = True
+        pacer = PACER.get()
         while True:
+            if pacer is not None:  # HEAD then GET, and each hop, keep the host's gap
+                await self._pace(pacer, url.raw_host, task)
             # Per hop: a redirect may change the scheme, or leave for a NO_PROXY host.
             proxy, proxy_headers, sent = self._proxies.for_url(url, sent)
             async with self._session.request(

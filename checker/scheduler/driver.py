@@ -20,6 +20,7 @@ from checker.scheduler._cleanup import cancel_all
 from checker.scheduler.feed import Feed
 from checker.scheduler.frontier import Frontier
 from checker.scheduler.hosts import Host
+from checker.scheduler.pacing import PACER, HopPacer
 from checker.scheduler.records import Attempted, Job, Rules
 
 
@@ -90,7 +91,14 @@ class Driver:
 
     async def _attempt(self, job: Job) -> Result | None:
         check = self._check
-        reply = await (check(job.target) if job.tries == 1 else check(job.target, job.tries))
+        pacer = HopPacer(job.host)
+        token = PACER.set(pacer)  # the probe paces the attempt's HEAD + GET and hops by it
+        try:
+            reply = await (check(job.target) if job.tries == 1 else check(job.target, job.tries))
+        finally:
+            PACER.reset(token)
+        if pacer.paced:
+            job.paced, job.sent_at, job.alone = pacer.paced, pacer.last, pacer.alone
         result = self.frontier.finish(job, reply, self._loop.time())
         self._arm()
         return result

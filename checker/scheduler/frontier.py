@@ -1,7 +1,7 @@
 """The frontier: which check may start now, on which host, and what happens after.
 
 Targets wait in per-host queues; :meth:`Frontier.take` hands out a job only
-when its host can send now (hosts.py), serving the ready hosts round-robin,
+when its host can send now (hosts.py), serving the ready hosts in the order of ready.py,
 and a job holds a global slot only while its request runs. A retry is
 re-queued with a not-before time, at the front of its host's queue, never
 slept on by a worker. Input order is kept within a host.
@@ -27,6 +27,7 @@ from checker import retry
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.scheduler.hosts import Cause, Host
 from checker.scheduler.hosttable import HostTable
+from checker.scheduler.ready import ReadyHosts, can_start
 from checker.scheduler.records import Attempted, Job, Rules
 
 _EAGER_AFTER = 1024  # takes before reading ahead four at a time
@@ -46,7 +47,7 @@ class Frontier:
         self._rules = rules
         self._host_of = host_of
         self._hosts = HostTable(rules)
-        self._ready: deque[Host] = deque()  # round-robin of hosts that may send
+        self._ready = ReadyHosts()  # hosts that may send now, in serving order
         self._timers: list[tuple[float, int, Host | Job]] = []
         self._seq = itertools.count()
         self._settled: deque[Result] = deque()  # reported without an attempt
@@ -108,33 +109,38 @@ class Frontier:
     def take(self, now: float, prefer: Host | None = None) -> Job | Result | None:
         """The next job to attempt, or a result to report without one, or None.
 
-        ``prefer``: the host whose request just ended in this slot. If it can
-        send again, the slot mostly stays with it: a busy host keeps its window
-        full (never more), so the busiest host, the run's critical path, does
-        not queue behind every other ready host for each request. Every
-        ``_SHARE``-th freed slot goes to the round-robin instead, so hosts met
-        later (a black hole far down the input) are not starved meanwhile.
+        ``prefer``: the host whose request just ended in this slot. A heavy
+        host keeps it (ready.py); else the heavy hosts, then hosts never tried
+        or whose wait just ended, go first. Then the slot mostly stays with
+        ``prefer`` if it can send again (a busy host keeps its window full,
+        never more), and every ``_SHARE``-th goes to the round-robin, so that
+        hosts met later are not starved.
         """
         if self.closed:
             return None
         self._fire(now)
         self._read_ahead(now)
+        if self._settled:
+            return self._settled.popleft()
         if (
             prefer is not None
-            and self._takes % _SHARE
-            and prefer.queue
-            and prefer.dead is None
-            and prefer.can_send(now)
-            and not self._settled
+            and (prefer.heavy or len(prefer.queue) >= prefer.cap)
+            and can_start(prefer, now)
         ):
+            return self._start(prefer, now)
+        if (host := self._ready.heavy(now)) is not None:
+            return self._start(host, now)
+        while (host := self._ready.pop_first()) is not None:
+            if can_start(host, now):
+                return self._start(host, now)
+            self._park(host, now)
+        if prefer is not None and self._takes % _SHARE and can_start(prefer, now):
             return self._start(prefer, now)
         while True:
             if self._settled:
                 return self._settled.popleft()
-            while self._ready:
-                host = self._ready.popleft()
-                host.queued = False
-                if host.queue and host.dead is None and host.can_send(now):
+            while (host := self._ready.pop()) is not None:
+                if can_start(host, now):
                     return self._start(host, now)
                 self._park(host, now)
             if not self._pull(now):
@@ -151,8 +157,13 @@ class Frontier:
         silent = reply.cause is Cause.SILENT
         wait = None if reply.wait is None else min(reply.wait, self._rules.max_retry_wait)
         first_silence = silent and not job.silent
+        started, requests = job.started, reply.requests
+        if job.paced:  # its later requests kept the gap already (pacing.py)
+            requests = max(1, requests - job.paced)
+            if reply.cause is Cause.RATE_LIMITED:
+                started = job.sent_at  # the refused one: the rate is measured before it
         host.ended(
-            reply.cause, job.started, now, wait, first_silence, reply.requests, job.tries > 1
+            reply.cause, started, now, wait, first_silence, requests, job.tries > 1, job.alone
         )
         job.silent = job.silent or silent
         if host.dead is None and self._rules.dead_after and host.fails >= self._rules.dead_after:
@@ -171,6 +182,7 @@ class Frontier:
         else:
             self.buffered -= 1
             self._count(host, reply.result)
+        self._ready.weigh(host)
         self._wake(host, now)
         return result
 
@@ -185,15 +197,15 @@ class Frontier:
     def _start(self, host: Host, now: float) -> Job:
         job = host.queue.popleft()
         job.started = now
+        job.alone = not host.inflight
         host.started(now)
         if host.stats is not None:
             host.stats.waited_s += now - job.queued_at
         self.inflight += 1
-        if host.queued or not host.queue:
-            pass  # already in the round-robin (taken by preference), or nothing left
+        if not host.queue:
+            pass
         elif host.can_send(now):
-            host.queued = True
-            self._ready.append(host)  # behind every other ready host: round-robin
+            self._ready.add(host)  # behind every other ready host, unless never tried
         else:
             self._park(host, now)
         return job
@@ -209,19 +221,14 @@ class Frontier:
         # else a request in flight must end first, and finish() wakes the host
 
     def _wake(self, host: Host, now: float, front: bool = False) -> None:
-        """Put ``host`` in the round-robin if it can send, else park it. ``front``:
-        its wait is what kept it out (a gap, a Retry-After, a retry's backoff), so
-        it does not queue behind every other ready host as well; a paced host,
-        such as a rate-limited one that is the run's longest, keeps its pace."""
-        if host.queue and not host.queued:
-            if host.can_send(now):
-                host.queued = True
-                if front:
-                    self._ready.appendleft(host)
-                else:
-                    self._ready.append(host)
-            else:
-                self._park(host, now)
+        """Ready ``host`` if it can send, else park it. ``front``: its wait is
+        what kept it out (a gap, a Retry-After, a retry's backoff)."""
+        if not host.queue:
+            return
+        if host.can_send(now):
+            self._ready.add(host, front)
+        else:
+            self._park(host, now)
 
     def _later(self, at_delay: float, job: Job, now: float) -> None:
         heapq.heappush(self._timers, (now + at_delay, next(self._seq), job))
@@ -281,6 +288,7 @@ class Frontier:
             return
         job.queued_at = now
         host.queue.append(job)
+        self._ready.weigh(host)
         self._wake(host, now)
 
     def _bury(self, host: Host) -> None:

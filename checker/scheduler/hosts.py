@@ -20,7 +20,8 @@ cause (docs/SCHEDULING.md has the whole picture):
   ``RELAX_EVERY`` answers widen the window by one and shorten the gap by a
   fifth, but not below the gap at which the host last refused (plus a margin).
 * **unreachable** (dns, refused, tls, connect timeout) and **silent**
-  (connected, then no answer; counted once per URL): ``fails`` in a row.
+  (connected, then no answer; counted once per URL, or per attempt on a
+  host that has never answered): ``fails`` in a row.
   Any answer resets it. At ``dead_after`` the host is dead and its other
   URLs are reported without an attempt.
 """
@@ -45,6 +46,7 @@ BURST_GROWTH = 1.1  # a refusal although the gap kept was already longer than me
 TRIP_MARGIN = 1.05  # how close to the gap the host last refused the gap may relax
 SERVER_ERROR_STEP = 0.2
 SERVER_ERROR_CAP = 10.0
+COST_WEIGHT = 0.2  # of the newest answer in the moving average of a request's time
 _RECENT = 64  # start times of requests answered normally: the admitted rate
 _FORGET_BELOW = 0.02  # a gap this small is no gap
 
@@ -60,17 +62,24 @@ class Cause(Enum):
     SILENT = "silent"
 
 
+_HEARD = frozenset({Cause.ANSWERED, Cause.RATE_LIMITED, Cause.SERVER_ERROR})
+_TIMED = frozenset({Cause.ANSWERED, Cause.SERVER_ERROR})
+
+
 class Host:
     """Pacing state and queued jobs of one host (``None``: URLs with no host to spare)."""
 
     __slots__ = (
         "blocked_until",
         "cap",
+        "cost",
         "dead",
         "fails",
         "first_start",
         "floor",
         "gap",
+        "heard",
+        "heavy",
         "inflight",
         "interval",
         "last_start",
@@ -87,6 +96,7 @@ class Host:
         "step_at",
         "timer_at",
         "trip_gap",
+        "urgent",
         "window",
     )
 
@@ -102,6 +112,8 @@ class Host:
         self.max_gap = max_gap  # --max-retry-wait: no learnt gap goes past it
         self.queue: deque[Job] = deque()
         self.queued = False  # in the frontier's round-robin of ready hosts
+        self.heavy = False  # in the frontier's list of hosts served first
+        self.urgent = False  # in the frontier's queue served before the round-robin
         self.timer_at = float("inf")  # a wake-up is set for then
         self.retrying = 0  # its jobs waiting out a retry's backoff
         self.inflight = 0
@@ -119,9 +131,21 @@ class Host:
         self.since_step = 0
         self.trip_gap = 0.0  # the gap at which the host last refused: never relax below it
         self.recent: deque[float] = deque(maxlen=_RECENT)
+        self.cost = 0.0  # seconds per request answered (a moving average; 0: none yet)
         self.fails = 0
+        self.heard = False  # it has answered something (any status) at least once
         self.dead: Failure | None = None
         self.stats = stats
+
+    def backlog(self) -> float:
+        """Seconds its queued URLs need at best: at its full window, or at its gap
+        if that is slower, and at least one request's time. The hosts with the
+        longest backlog bound the run's wall time: a busy one, a paced one, or
+        a slow one (a 3 s answer read late is the run's last)."""
+        queued = len(self.queue)
+        if not queued:
+            return 0.0
+        return max(queued * self.cost / self.cap, queued * self.gap, self.cost)
 
     def _regap(self) -> None:
         self.gap = max(self.floor, self.interval) + self.penalty
@@ -184,18 +208,23 @@ class Host:
         first_silence: bool,
         requests: int = 1,
         retried: bool = False,
+        alone: bool = False,
     ) -> None:
         """Learn from one attempt's answer. ``wait``: the Retry-After asked, in
         seconds; ``requests``: how many the attempt sent (HEAD + GET, hops);
-        ``retried``: the URL had failed before."""
+        ``retried``: the URL had failed before; ``alone``: nothing else was in
+        flight to the host when its last request was sent."""
         self.inflight -= 1
+        if cause in _TIMED:  # what a request costs: any answer, or waiting for none
+            per = (now - started) / max(1, requests)
+            self.cost = per if not self.cost else self.cost + COST_WEIGHT * (per - self.cost)
         if requests > 1 and self.gap:  # the gap is per request: charge the extra ones
             self.blocked_until = max(self.blocked_until, now + self.gap * (requests - 1))
         match cause:
             case Cause.ANSWERED:
                 self._answered(started, requests)
             case Cause.RATE_LIMITED:
-                self._rate_limited(started, now, wait)
+                self._rate_limited(started, now, wait, alone)
             case Cause.SERVER_ERROR:
                 self.fails = 0
                 # Only when a retry fails again: a 5xx that the retry fixes (a
@@ -209,9 +238,14 @@ class Host:
             case Cause.UNREACHABLE:
                 self.fails += 1
             case Cause.SILENT:
-                self.fails += first_silence
+                # A host that has answered before may be slow on one URL: only
+                # a timeout on another URL counts. One that never answered is
+                # a black hole as far as we know: a retry's timeout counts too.
+                self.fails += first_silence or not self.heard
             case Cause.NONE:
                 pass
+        if cause in _HEARD:
+            self.heard = True
         if self.stats is not None:
             self.stats.interval_s = self.gap
             self.stats.max_interval_s = max(self.stats.max_interval_s, self.gap)
@@ -234,7 +268,7 @@ class Host:
             self.interval = relaxed if relaxed >= _FORGET_BELOW else 0.0
             self._regap()
 
-    def _rate_limited(self, started: float, now: float, wait: float | None) -> None:
+    def _rate_limited(self, started: float, now: float, wait: float | None, alone: bool) -> None:
         self.fails = 0
         if self.stats is not None:
             self.stats.throttled += 1
@@ -245,9 +279,15 @@ class Host:
         self.window = max(1, self.limit(now) // 2)  # before step_at ends the slow start
         self.step_at = now
         self.since_step = 0
-        self.trip_gap = max(self.floor, self.interval)
         # Admitted in the host's window before the refused request was sent.
         admitted = sum(1 for t in self.recent if started - window_s <= t < started)
+        self.trip_gap = max(self.floor, self.interval)
+        if alone and admitted:
+            # Refused with nothing else in flight: its rate, not its concurrency,
+            # was over. It admits fewer than admitted + 1 a window, so the gap
+            # never relaxes below window / admitted again; relaxing toward it
+            # from below trips it once per step of the relaxation.
+            self.trip_gap = max(self.trip_gap, window_s / admitted)
         # The rate the host let through before refusing, less a margin. If the
         # gap kept was already longer, the refusal came from a burst within an
         # attempt (redirect hops, HEAD then GET): lengthen the gap only a little.

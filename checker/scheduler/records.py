@@ -47,7 +47,18 @@ class Rules:
 
 
 class Job:
-    __slots__ = ("host", "last", "queued_at", "silent", "started", "target", "tries")
+    __slots__ = (
+        "alone",
+        "host",
+        "last",
+        "paced",
+        "queued_at",
+        "sent_at",
+        "silent",
+        "started",
+        "target",
+        "tries",
+    )
 
     def __init__(self, target: Target, host: Host) -> None:
         self.target = target
@@ -56,4 +67,7 @@ class Job:
         self.last: Result | None = None  # the previous attempt's result
         self.silent = False  # an earlier attempt timed out
         self.started = 0.0
+        self.alone = False  # nothing else was in flight to its host when it was sent
+        self.paced = 0  # the attempt's later requests to its host, paced one by one
+        self.sent_at = 0.0  # when the attempt sent its last request to its host
         self.queued_at = 0.0

@@ -48,8 +48,8 @@ class HttpSettings(BaseModel):
     dead_host_after: Annotated[Count, Cli(panel=HTTP, metavar="N")] = Field(
         default=3,
         description="After this many connection failures in a row on a host (DNS, refused, "
-        "TLS, connect timeout; timeouts of distinct URLs), report its other URLs without "
-        "trying them. 0: never.",
+        "TLS, connect timeout; timeouts of distinct URLs, or any timeout while the host "
+        "never answered), report its other URLs without trying them. 0: never.",
     )
     max_redirects: Annotated[Count, Cli(panel=HTTP)] = Field(
         default=10, description="Redirect hops to follow."
