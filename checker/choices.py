@@ -67,6 +67,14 @@ class SourceFormat(StrEnum):
     CSS = "css"  # url() and @import in stylesheets
 
 
+class FailOnMode(StrEnum):
+    """``--fail-on``: which failures make the exit code 1 (checker/store/health.py)."""
+
+    ANY = "any"
+    NEW = "new"
+    PERSISTENT = "persistent"
+
+
 class Panel(StrEnum):
     """The groups ``--help`` shows options in, in this order."""
 
@@ -74,6 +82,7 @@ class Panel(StrEnum):
     CHECKING = "Checking"
     HTTP = "HTTP"
     OUTPUT = "Output"
+    CACHE = "Cache and history"
     CONFIGURATION = "Configuration"
 
 

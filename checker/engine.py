@@ -27,6 +27,8 @@ from checker.scheduler import Attempted, Rules, Schedule
 from checker.scheduler.hostkey import host_of
 from checker.session import open_session
 from checker.settings import Settings
+from checker.store import Store, path_of
+from checker.store.memory import Memory
 from checker.targets import TargetIndex
 
 # Targets read ahead of the checks, so that hosts further down the input can
@@ -38,13 +40,20 @@ class Check:
     """The check every strategy calls for one target: the gate decides whether
     it is requested, the probe requests it. Never raises but for cancellation."""
 
-    __slots__ = ("_debug", "_gate", "_probe", "_secrets")
+    __slots__ = ("_debug", "_gate", "_memory", "_probe", "_secrets")
 
-    def __init__(self, gate: Gate, probe: ProbeLike, settings: Settings) -> None:
+    def __init__(
+        self, gate: Gate, probe: ProbeLike, settings: Settings, memory: Memory | None = None
+    ) -> None:
         self._gate = gate
         self._probe = probe
         self._debug = settings.debug
         self._secrets = forms(settings.secrets)
+        self._memory = memory  # the store (--cache): results reused, health set
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
 
     def limits(self, host: str) -> tuple[int, float]:
         return self._probe.limits(host)
@@ -53,10 +62,21 @@ class Check:
         """Attempt number ``tries`` at ``target``: a final :class:`Result`, or
         an :class:`Attempted` the scheduler may retry."""
         try:
+            memory = self._memory
             admitted = await self._gate(target)
-            if isinstance(admitted, Result):
+            if isinstance(admitted, Result):  # excluded stays excluded: never looked up
+                if memory is not None and admitted.outcome is not Outcome.EXCLUDED:
+                    memory.note(memory.row(target), admitted)
                 return admitted
-            return await self._probe(target, admitted, tries)
+            if memory is None:
+                return await self._probe(target, admitted, tries)
+            row = memory.row(target)
+            cached = memory.reuse(target, row)
+            if cached is not None:
+                return Attempted(cached, requests=0)  # no request was sent for it
+            answer = await self._probe(target, admitted, tries)
+            memory.note(row, answer.result if isinstance(answer, Attempted) else answer)
+            return answer
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
                 self._print_traceback(target, exc)
@@ -83,7 +103,8 @@ def check_for(
         from checker.wayback import Suggest, Wayback
 
         probe = Suggest(probe, Wayback(session, settings), settings.retries)
-    return Check(Gate(settings, ignore), probe, settings)
+    memory = Memory(settings, forms(settings.secrets)) if settings.cache else None
+    return Check(Gate(settings, ignore), probe, settings, memory)
 
 
 class Run:
@@ -104,6 +125,9 @@ class Run:
         self._secrets = forms(settings.secrets)
         # Filled in as the run goes, one entry per host; only with --host-stats.
         self.host_stats: dict[str, HostStats] | None = {} if settings.host_stats else None
+        # --cache: opened here so that a bad store fails before any request
+        # (StoreError); results are recorded as they are reported, in batches.
+        self._store = Store(path_of(settings.cache_file)) if settings.cache else None
 
     async def results(self) -> AsyncGenerator[Result, None]:
         settings = self.settings
@@ -123,12 +147,18 @@ class Run:
             # One worker per target at most: -c 1000000 for one URL is one worker.
             workers = max(1, min(settings.concurrency, len(self._targets)))
             stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
+            store = self._store
             try:
                 async for result in stream:
                     self._count(redact(result, self._secrets))
+                    if store is not None:
+                        store.add(result)  # masked: the store holds what reports show
                     yield result
             finally:
                 await stream.aclose()
+                check.close()
+                if store is not None:
+                    store.finish(self.summary, len(self._targets))
         if self.summary.total < len(self._targets):  # else a second pass over the index for nothing
             for result in self.unfinished():
                 yield result

@@ -1,7 +1,7 @@
 """The one settings model shared by the CLI, configuration files and the library.
 
 Each option is declared once, as a field of one of the panel models below
-(inputs.py, checking.py, http.py, output.py: one per ``--help`` panel): its
+(inputs.py, checking.py, http.py, output.py, store.py: one per ``--help`` panel): its
 type, default, limits and help (``Field(description=...)``), and how it looks
 on the command line (:class:`checker.choices.Cli`). The CLI is built from
 these fields (checker/cli/options.py), so ``--help``, the README and library
@@ -29,13 +29,23 @@ from checker.settings.hosts import HostPolicy
 from checker.settings.http import HttpSettings
 from checker.settings.inputs import InputSettings
 from checker.settings.output import OutputSettings
+from checker.settings.store import FailOn, StoreSettings
 
-__all__ = ["Header", "HostPolicy", "Remap", "ReportFile", "Settings", "StatusSet", "host_pattern"]
+__all__ = [
+    "FailOn",
+    "Header",
+    "HostPolicy",
+    "Remap",
+    "ReportFile",
+    "Settings",
+    "StatusSet",
+    "host_pattern",
+]
 
 
 # Fields come in panel order: pydantic lists a base's fields after those of
 # the bases that follow it in the class statement, so the last base is first.
-class Settings(OutputSettings, HttpSettings, CheckingSettings, InputSettings):
+class Settings(StoreSettings, OutputSettings, HttpSettings, CheckingSettings, InputSettings):
     """Everything that shapes a run. Defaults follow lychee unless the README says why not."""
 
     # Inputs stay out of error messages: a malformed header is all value.

@@ -1,0 +1,63 @@
+"""What a check asks the store: a result young enough to reuse instead of a
+request, and the URL's health once its result is known (engine.Check)."""
+
+from __future__ import annotations
+
+import time
+
+from checker.models import Outcome, Result, Target
+from checker.redact import redact
+from checker.settings import Settings
+from checker.store import Lookup, Row, path_of
+from checker.store.codec import load
+from checker.store.health import stored, updated
+from checker.store.schema import StoreError
+
+
+class Memory:
+    """One run's questions to the store, over a read-only connection of its own."""
+
+    __slots__ = ("_fail_on", "_lookup", "_max_age", "_reuse", "_secrets")
+
+    def __init__(self, settings: Settings, secret_forms: tuple[str, ...]) -> None:
+        self._lookup: Lookup | None = Lookup(path_of(settings.cache_file))
+        self._max_age = settings.max_cache_age
+        self._reuse = settings.cache_status.statuses if settings.cache_status else frozenset()
+        self._fail_on = settings.fail_on
+        self._secrets = secret_forms
+
+    def row(self, target: Target) -> Row | None:
+        """The stored row of ``target``'s URL, stored as it is reported: masked."""
+        if self._lookup is None:
+            return None
+        key = redact(Result(target.url, Outcome.OK), self._secrets).url
+        try:
+            return self._lookup.row(key)
+        except StoreError:  # the file went away or changed under the run: check as usual
+            self._lookup = None
+            return None
+
+    def reuse(self, target: Target, row: Row | None) -> Result | None:
+        """The stored result, when it is young enough and of a kind reused."""
+        if row is None or row.result is None or time.time() - row.checked_at > self._max_age:
+            return None
+        if row.outcome != "ok" and not (row.outcome == "broken" and self._reused_status(row)):
+            return None
+        result = load(row.result, target, row.checked_at)
+        if result is not None:
+            result.health = stored(row, self._fail_on)
+        return result
+
+    def _reused_status(self, row: Row) -> bool:
+        result = load(row.result or "", Target(0, "", ()), row.checked_at)
+        return result is not None and result.status in self._reuse
+
+    def note(self, row: Row | None, result: Result) -> None:
+        """Set ``result.health``: its history with this check added."""
+        if result.outcome in (Outcome.EXCLUDED, Outcome.CANCELLED):
+            return
+        result.health = updated(row, result, time.time(), self._fail_on)
+
+    def close(self) -> None:
+        if self._lookup is not None:
+            self._lookup.close()
