@@ -75,6 +75,15 @@ class FailOnMode(StrEnum):
     PERSISTENT = "persistent"
 
 
+class HistoryFormat(StrEnum):
+    """``urlcheck history --format``; wired in ``checker.cli.store.render``."""
+
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
 class Panel(StrEnum):
     """The groups ``--help`` shows options in, in this order."""
 

@@ -159,4 +159,8 @@ def build() -> Group:
             context_settings=CONTEXT,
         )
     )
+    from checker.cli.store import commands
+
+    for command in commands():
+        group.add_command(command)
     return group
