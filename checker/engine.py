@@ -7,6 +7,7 @@ cancellation, becomes that URL's ``internal`` result and the run goes on.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 import traceback
@@ -148,6 +149,7 @@ class Run:
             workers = max(1, min(settings.concurrency, len(self._targets)))
             stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
             store = self._store
+            flusher = asyncio.create_task(store.keep_flushing()) if store is not None else None
             try:
                 async for result in stream:
                     self._count(redact(result, self._secrets))
@@ -157,6 +159,8 @@ class Run:
             finally:
                 await stream.aclose()
                 check.close()
+                if flusher is not None:
+                    flusher.cancel()
                 if store is not None:
                     store.finish(self.summary, len(self._targets))
         if self.summary.total < len(self._targets):  # else a second pass over the index for nothing

@@ -9,6 +9,7 @@ written (the engine masks before recording), and nothing a request sent.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sqlite3
@@ -136,6 +137,14 @@ class Store:
         )
         if len(self._pending) >= BATCH or time.monotonic() - self._flushed >= FLUSH_SECONDS:
             self.flush()
+
+    async def keep_flushing(self) -> None:
+        """Flush every :data:`FLUSH_SECONDS` while results are slow to come, so
+        that what finished is on disk even if the run is killed while waiting."""
+        while self._db is not None:
+            await asyncio.sleep(FLUSH_SECONDS)
+            if self._pending and time.monotonic() - self._flushed >= FLUSH_SECONDS:
+                self.flush()
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []

@@ -79,6 +79,11 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             check(db, path)
     except sqlite3.Error as exc:
         db.close()
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise StoreError(
+                f"the store {str(path)!r} stayed locked by another process for "
+                f"{BUSY_TIMEOUT_MS // 1000} s"
+            ) from None
         raise StoreError(
             f"{str(path)!r} is not a usable urlcheck store ({_reason(exc)}): {HINT}"
         ) from None
