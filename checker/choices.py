@@ -91,7 +91,7 @@ class Panel(StrEnum):
     CHECKING = "Checking"
     HTTP = "HTTP"
     OUTPUT = "Output"
-    CACHE = "Cache and history"
+    CACHE = "Cache"
     CONFIGURATION = "Configuration"
 
 

@@ -1,4 +1,4 @@
-"""The Cache and history panel's settings: the store of earlier results
+"""The Cache panel's settings: the store of earlier results
 (checker/store/), what of it is reused, and which failures fail the run."""
 
 from __future__ import annotations
