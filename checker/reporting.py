@@ -13,6 +13,7 @@ import io
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from checker import github_actions
@@ -52,7 +53,14 @@ def options_of(settings: Settings, environ: Mapping[str, str]) -> ReportOptions:
         quiet=settings.quiet,
         host_stats=settings.host_stats,
         actions=github_actions.active(environ),
+        store=_store_of(settings),
     )
+
+
+def _store_of(settings: Settings) -> Path | None:
+    from checker.store import path_of
+
+    return path_of(settings.cache_file) if settings.cache else None
 
 
 @contextlib.contextmanager

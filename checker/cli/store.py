@@ -99,6 +99,8 @@ def _history(
 
 
 def render(format: HistoryFormat, lines: Iterable[Timeline], out: IO[str]) -> None:
+    from checker.reporters.csv import cell  # the report's rule: no escape, no formula
+
     match format:
         case HistoryFormat.TEXT:
             for line in lines:
@@ -115,7 +117,7 @@ def render(format: HistoryFormat, lines: Iterable[Timeline], out: IO[str]) -> No
             for line in lines:
                 for check in line.checks:
                     writer.writerow(
-                        [_cell(line.url), iso(check.at), check.outcome, check.status or ""]
+                        [cell(line.url), iso(check.at), check.outcome, check.status or ""]
                     )
         case _:
             assert_never(format)
@@ -140,11 +142,6 @@ def _text(line: Timeline) -> str:
 def _shown(text: str) -> str:
     """A stored URL may hold anything: no control character reaches the terminal."""
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
-
-
-def _cell(text: str) -> str:
-    """No formula injection when a spreadsheet opens the CSV."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 _FILE = click.Option(

@@ -23,6 +23,7 @@ from typing import TextIO
 
 from checker.models import Result, Summary
 from checker.reporters.describe import where
+from checker.reporters.health import note
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape, summary_line
@@ -37,6 +38,7 @@ COLUMNS = (
     "elapsed_ms",
     "attempts",
     "sources",
+    "health",  # --cache: new, flaky or known (checker/reporters/health.py); else empty
 )
 
 
@@ -67,6 +69,7 @@ def row(result: Result, text: Callable[[str], str] = cell) -> list[object]:
         None if result.elapsed_ms is None else round(result.elapsed_ms, 3),
         result.attempts,
         text(";".join(where(source) for source in result.sources)),
+        note(result),
     ]
 
 

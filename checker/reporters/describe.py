@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from checker.models import Outcome, Result, Source
+from checker.reporters.health import note
 from checker.sources import ARG, STDIN
 
 CANCELLED = "cancelled before it finished (fail-fast or interrupt)"
@@ -14,7 +15,13 @@ CANCELLED = "cancelled before it finished (fail-fast or interrupt)"
 
 def reason(result: Result) -> str:
     """Why a result is what it is, in a few words: ``HTTP 404``,
-    ``timeout: no complete response within 3 s``, ``excluded: matches …``."""
+    ``timeout: no complete response within 3 s``, ``excluded: matches …``;
+    with the store's mark on a failure it knows: ``HTTP 404 (flaky)``."""
+    mark = note(result)
+    return _reason(result) if mark is None else f"{_reason(result)} ({mark})"
+
+
+def _reason(result: Result) -> str:
     if result.error is not None:
         return f"{result.error.kind}: {result.error.message}"
     if result.outcome is Outcome.CANCELLED:

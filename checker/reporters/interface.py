@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.models import Result, Summary
@@ -29,6 +30,8 @@ class ReportOptions:
     # Inside GitHub Actions the runner reads workflow commands from every log
     # line, so the human formats neutralise them (see checker/reporters/neutral.py).
     actions: bool = False
+    # --cache: the store, for the HTML report's per-URL timelines (None: no store).
+    store: Path | None = None
 
 
 class Reporter(ABC):

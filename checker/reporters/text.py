@@ -1,7 +1,8 @@
-"""text: for people. Failures first, grouped by kind, then successes (``-v``),
-then the slowest URLs, the hosts (``-v``) and one summary line. Colour only on
-a terminal; rich honours ``NO_COLOR``. Inside GitHub Actions every piece of
-untrusted text is neutralised, as the runner reads stdout for commands.
+"""text: for people. New failures first (``--cache``), then failures grouped
+by kind, then successes (``-v``), then the slowest URLs, the hosts (``-v``)
+and one summary line. Colour only on a terminal; rich honours ``NO_COLOR``.
+Inside GitHub Actions every piece of untrusted text is neutralised, as the
+runner reads stdout for commands.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.text import Text
 
 from checker.hoststats import HostTable, table
 from checker.models import Outcome, Result, Summary, count_places
+from checker.reporters.health import is_new, note
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape, summary_line
@@ -79,13 +81,16 @@ class TextReporter(Reporter):
             file=out, highlight=False, soft_wrap=True, emoji=False, markup=False
         )
         self._failures: dict[str, list[Result]] = {}
+        self._new: list[Result] = []  # --cache: failures of URLs ok last time, shown first
         self._others: dict[Outcome, list[Result]] = {}
         self._slowest = Slowest(SLOWEST)
         # With --host-stats the one host table is printed on stderr instead.
         self._hosts = HostTable() if options.verbose and not options.host_stats else None
 
     def add(self, result: Result) -> None:
-        if result.outcome.failed:
+        if is_new(result):
+            self._new.append(result)
+        elif result.outcome.failed:
             self._failures.setdefault(group_of(result), []).append(result)
         elif self._options.verbose:
             self._others.setdefault(result.outcome, []).append(result)
@@ -95,6 +100,10 @@ class TextReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         console = self._console
+        if self._new:
+            console.print(Text(f"new failures ({len(self._new)})", style="bold red"))
+            for result in self._new:
+                self._line(result)
         for group, results in sorted(self._failures.items()):
             console.print(Text(f"{group} ({len(results)})", style="bold red"))
             for result in results:
@@ -135,6 +144,9 @@ class TextReporter(Reporter):
         detail = detail_of(result)
         if detail:
             line.append(f"  {self._safe(detail)}")
+        mark = note(result)  # --cache: new, known or flaky
+        if mark is not None:
+            line.append(f"  ({self._safe(mark)})", style="yellow")
         source = where(result)
         if source:
             line.append(f"  [{self._safe(source)}]", style="dim")
