@@ -93,6 +93,53 @@ def table(rows: list[bench.Row]) -> list[str]:
     return out
 
 
+def store_size(path: Path, n: int, checks: int = 50) -> int:
+    """Bytes on disk of a store holding ``n`` URLs with ``checks`` checks each,
+    written as the store writes them (the same row, one full history blob);
+    1 URL in 10 broken, as the loopback list has it."""
+    import sqlite3
+
+    from checker.models import Outcome, Result
+    from checker.store import Store
+    from checker.store.codec import dump, record
+
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    Store(path).close()
+    db = sqlite3.connect(path)
+    now = 1.8e9
+    batch = []
+    for i in range(n):
+        url = f"https://docs.example{i % 5000}.org/guide/section-{i:07d}/page.html"
+        result = Result(
+            url, Outcome.OK if i % 10 else Outcome.BROKEN, status=200 if i % 10 else 404
+        )
+        result.final_url, result.elapsed_ms = url, 12.3
+        blob = b"".join(record(result, now - 86_400 * k) for k in range(checks, 0, -1))
+        ok = result.outcome is Outcome.OK
+        batch.append(
+            (
+                url,
+                now,
+                result.outcome.value,
+                result.status,
+                dump(result),
+                now if ok else None,
+                None if ok else now - 86_400 * checks,
+                0 if ok else checks,
+                blob,
+            )
+        )
+        if len(batch) == 10_000:
+            db.executemany("INSERT INTO urls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+            batch.clear()
+    db.executemany("INSERT INTO urls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+    db.commit()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return sum(f.stat().st_size for f in path.parent.glob(path.name + "*"))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--runs", type=int, default=5)
@@ -103,7 +150,15 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=Path(os.environ.get("BENCH_ROOT", "/tmp/urlcheck-bench")) / "urlcheck-benchmarks",
     )
+    p.add_argument(
+        "--size", type=int, metavar="N", help="only measure a store of N URLs x 50 checks on disk"
+    )
     a = p.parse_args(argv)
+    if a.size:
+        sized = a.root / "stores" / "size.sqlite"
+        sized.parent.mkdir(parents=True, exist_ok=True)
+        print(f"{a.size:,} URLs x 50 checks: {store_size(sized, a.size) / 1e6:.0f} MB on disk")
+        return 0
     n, runs = (2_000, 1) if a.quick else (bench.FULL["throughput"], a.runs)
     urlcheck = shlex.split(a.urlcheck) if a.urlcheck else bench.default_urlcheck()
     urls, truth = corpus.ensure(

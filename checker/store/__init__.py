@@ -49,7 +49,7 @@ ON CONFLICT(url) DO UPDATE SET
     history = substr(CAST(urls.history || excluded.history AS BLOB), -{KEPT * RECORD.size})
 """
 _SELECT = (
-    "SELECT checked_at, outcome, result, last_ok_at, first_failed_at, streak, history "
+    "SELECT checked_at, outcome, status, result, last_ok_at, first_failed_at, streak, history "
     "FROM urls WHERE url = ?"
 )
 
@@ -121,16 +121,15 @@ class Store:
             return
         at = time.time() if now is None else now
         failed = result.outcome.failed
-        reusable = result.outcome in (Outcome.OK, Outcome.BROKEN)
         self._pending.append(
             (
                 result.url,
-                at,
+                int(at),
                 result.outcome.value,
                 result.status,
-                dump(result) if reusable else None,
-                None if failed else at,
-                at if failed else None,
+                dump(result),
+                None if failed else int(at),
+                int(at) if failed else None,
                 1 if failed else 0,
                 record(result, at),
             )
@@ -213,8 +212,9 @@ class Lookup:
             return None  # a row that cannot be read is a miss: the URL is checked
         if found is None:
             return None
-        checked_at, outcome, result, ok_at, failed_at, streak, history = found
-        return Row(checked_at, outcome, result, ok_at, failed_at, streak, bytes(history or b""))
+        checked_at, outcome, status, result, ok_at, failed_at, streak, history = found
+        blob = bytes(history or b"")
+        return Row(checked_at, outcome, status, result, ok_at, failed_at, streak, blob)
 
     def close(self) -> None:
         if self._db is not None:

@@ -1,9 +1,17 @@
 """How results are written in the store, and read back.
 
-A URL's history is one blob of fixed records (``<IhB``: the check's time in
-epoch seconds, its status or -1, and an outcome code), the last
-:data:`KEPT` of them: 7 bytes a check instead of a row of its own, which is
-what keeps a million URLs with fifty checks each small on disk.
+A URL's history is one blob of fixed 4-byte records, the last :data:`KEPT`
+checks, oldest first: a row per check would cost ~40 bytes, and a million
+URLs with fifty checks each must stay small on disk. One record is a
+little-endian uint32:
+
+* bits 11-31: when, in :data:`TICK` seconds since :data:`EPOCH` (to 2059);
+* bit 10: the check failed;
+* bits 0-9: its HTTP status (100-999), else its error kind's number in
+  :data:`ERROR_KINDS` (1-99), else 0.
+
+Fixed records let SQL append and cut a history without reading it
+(checker/store/__init__.py).
 """
 
 from __future__ import annotations
@@ -17,11 +25,12 @@ from typing import Any
 from checker.models import Outcome, Result, Target
 
 KEPT = 50  # checks kept per URL
-RECORD = struct.Struct("<IhB")
-# Outcome codes in the history blob. Append only: stored files hold them.
-CODES: tuple[str, ...] = (
-    "ok",
-    "broken",
+RECORD = struct.Struct("<I")
+EPOCH = 1_577_836_800  # 2020-01-01T00:00:00Z
+TICK = 600  # ten minutes: a history's times are this precise
+_FAILED = 1 << 10
+# Error kinds by number (index + 1). Append only: stored files hold them.
+ERROR_KINDS: tuple[str, ...] = (
     "invalid_url",
     "unsupported_scheme",
     "dns",
@@ -36,8 +45,7 @@ CODES: tuple[str, ...] = (
     "missing_fragment",
     "internal",
 )
-_CODE = {name: n for n, name in enumerate(CODES)}
-UNKNOWN = 255
+_KIND = {name: n for n, name in enumerate(ERROR_KINDS, start=1)}
 
 
 @dataclass(slots=True, frozen=True)
@@ -62,63 +70,76 @@ def iso(at: float | None) -> str | None:
     return datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def code_of(result: Result) -> int:
-    if result.error is not None:
-        return _CODE.get(result.error.kind.value, UNKNOWN)
-    return _CODE["ok" if result.outcome is Outcome.OK else "broken"]
-
-
 def record(result: Result, at: float) -> bytes:
-    status = result.status if result.status is not None and 0 < result.status < 1000 else -1
-    return RECORD.pack(int(at), status, code_of(result))
+    status = result.status
+    if result.error is not None:
+        low = _KIND.get(result.error.kind.value, 0)
+    else:
+        low = status if status is not None and 100 <= status <= 999 else 0
+    ticks = min(max(int(at - EPOCH) // TICK, 0), (1 << 21) - 1)
+    return RECORD.pack(ticks << 11 | (_FAILED if result.outcome.failed else 0) | low)
+
+
+def _check(value: int) -> Check:
+    at = float(EPOCH + (value >> 11) * TICK)
+    failed, low = value & _FAILED, value & 1023
+    if low >= 100:
+        return Check(at, low, "broken" if failed else "ok")
+    if low and failed:
+        kind = ERROR_KINDS[low - 1] if low <= len(ERROR_KINDS) else "unknown"
+        return Check(at, None, kind)
+    return Check(at, None, "broken" if failed else "ok")
+
+
+def _usable(blob: bytes) -> bytes:
+    """Whole records only: a torn one (never written so, but who knows) is dropped."""
+    return blob[: len(blob) - len(blob) % RECORD.size]
 
 
 def history(blob: bytes) -> list[Check]:
-    """The checks a history blob holds, oldest first; a torn record is dropped."""
-    usable = len(blob) - len(blob) % RECORD.size
-    return [
-        Check(at, None if status < 0 else status, CODES[code] if code < len(CODES) else "unknown")
-        for at, status, code in RECORD.iter_unpack(blob[:usable])
-    ]
+    """The checks a history blob holds, oldest first."""
+    return [_check(value) for (value,) in RECORD.iter_unpack(_usable(blob))]
 
 
 def outcomes(blob: bytes, last: int) -> list[bool]:
     """Whether each of the ``last`` checks in a blob was ok, oldest first."""
-    tail = blob[-last * RECORD.size :] if blob else b""
-    usable = len(tail) - len(tail) % RECORD.size
-    return [code == 0 for _, _, code in RECORD.iter_unpack(tail[len(tail) - usable :])]
+    tail = _usable(blob)[-last * RECORD.size :]
+    return [not value & _FAILED for (value,) in RECORD.iter_unpack(tail)]
 
 
-def dump(result: Result) -> str:
-    """The masked result's own fields, for reuse: never its sources (they
-    are the run's) nor anything the request sent."""
-    fields: dict[str, Any] = {"o": result.outcome.value}
-    for name in ("status", "final_url", "elapsed_ms", "reason", "moved_to"):
+def dump(result: Result) -> str | None:
+    """The masked result's own fields beyond its outcome and status (stored
+    in their own columns), for reuse: never its sources (they are the
+    run's) nor anything the request sent. None when there is nothing more,
+    as for most URLs."""
+    fields: dict[str, Any] = {}
+    for name in ("reason", "moved_to"):
         value = getattr(result, name)
         if value is not None:
             fields[name] = value
+    if result.final_url is not None and result.final_url != result.url:
+        fields["final_url"] = result.final_url  # else implied: most URLs do not move
     if result.redirects:
         fields["redirects"] = result.redirects
-    return json.dumps(fields, separators=(",", ":"))
+    return json.dumps(fields, separators=(",", ":")) if fields else None
 
 
-def load(text: str, target: Target, checked_at: float) -> Result | None:
+def load(
+    extra: str | None, outcome: str, status: int | None, target: Target, checked_at: float
+) -> Result | None:
     """The stored result as this run's result for ``target``; None when the
-    stored text is not one (a damaged row is a cache miss, never a crash)."""
+    stored values are not one (a damaged row is a cache miss, never a crash)."""
     try:
-        fields = json.loads(text)
-        outcome = Outcome(fields["o"])
-        status = fields.get("status")
+        fields = json.loads(extra) if extra else {}
         redirects = fields.get("redirects", [])
-        if not (status is None or isinstance(status, int)) or not isinstance(redirects, list):
+        if not isinstance(status, int | None) or not isinstance(redirects, list):
             return None
         return Result.for_target(
             target,
-            outcome,
+            Outcome(outcome),
             status=status,
-            final_url=_text(fields.get("final_url")),
+            final_url=_text(fields.get("final_url", target.url)),
             redirects=[r for r in redirects if isinstance(r, str)],
-            elapsed_ms=_number(fields.get("elapsed_ms")),
             reason=_text(fields.get("reason")),
             moved_to=_text(fields.get("moved_to")),
             attempts=0,  # no request was made for it in this run
@@ -130,7 +151,3 @@ def load(text: str, target: Target, checked_at: float) -> Result | None:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) else None

@@ -28,7 +28,8 @@ class Row:
 
     checked_at: float
     outcome: str
-    result: str | None
+    status: int | None
+    result: str | None  # what else the result held (codec.dump), as JSON
     last_ok_at: float | None
     first_failed_at: float | None
     streak: int

@@ -39,18 +39,14 @@ class Memory:
 
     def reuse(self, target: Target, row: Row | None) -> Result | None:
         """The stored result, when it is young enough and of a kind reused."""
-        if row is None or row.result is None or time.time() - row.checked_at > self._max_age:
+        if row is None or time.time() - row.checked_at > self._max_age:
             return None
-        if row.outcome != "ok" and not (row.outcome == "broken" and self._reused_status(row)):
+        if row.outcome != "ok" and not (row.outcome == "broken" and row.status in self._reuse):
             return None
-        result = load(row.result, target, row.checked_at)
+        result = load(row.result, row.outcome, row.status, target, row.checked_at)
         if result is not None:
             result.health = stored(row, self._fail_on)
         return result
-
-    def _reused_status(self, row: Row) -> bool:
-        result = load(row.result or "", Target(0, "", ()), row.checked_at)
-        return result is not None and result.status in self._reuse
 
     def note(self, row: Row | None, result: Result) -> None:
         """Set ``result.health``: its history with this check added."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.store.codec import Check, history, iso
+from checker.store.codec import RECORD, Check, history, iso
 from checker.store.health import FLAKY_WINDOW, flips
 from checker.store.schema import VERSION, connect
 
@@ -49,7 +49,9 @@ def stats(path: Path) -> dict[str, Any]:
         urls, failing, oldest, newest = db.execute(
             "SELECT count(*), sum(outcome != 'ok'), min(checked_at), max(checked_at) FROM urls"
         ).fetchone()
-        checks = db.execute("SELECT coalesce(sum(length(history)), 0) / 7 FROM urls").fetchone()
+        checks = db.execute(
+            f"SELECT coalesce(sum(length(history)), 0) / {RECORD.size} FROM urls"
+        ).fetchone()
         runs, last = db.execute("SELECT count(*), max(started_at) FROM runs").fetchone()
     finally:
         db.close()

@@ -46,7 +46,6 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE runs ADD COLUMN git_commit TEXT;
     UPDATE urls SET last_ok_at = checked_at WHERE outcome = 'ok';
     UPDATE urls SET first_failed_at = checked_at, streak = 1 WHERE outcome != 'ok';
-    CREATE INDEX urls_checked_at ON urls(checked_at);
     """,
 )
 VERSION = len(MIGRATIONS)

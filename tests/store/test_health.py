@@ -26,9 +26,9 @@ def _row(outcomes: str, streak: int = 0) -> Row:
         for n, c in enumerate(outcomes)
     )
     last_ok = outcomes[-1] == "o"
-    return Row(
-        1e9, "ok" if last_ok else "broken", None, 1e9, None if last_ok else 1e9, streak, blob
-    )
+    status = 200 if last_ok else 500
+    outcome = "ok" if last_ok else "broken"
+    return Row(1e9, outcome, status, None, 1e9, None if last_ok else 1e9, streak, blob)
 
 
 FAILED = Result("u", Outcome.ERROR, error=Failure(ErrorKind.TIMEOUT, "t"))

@@ -10,6 +10,7 @@ import pytest
 from checker.models import Outcome, Result, Target
 from checker.settings import Settings
 from checker.store import Store, StoreError
+from checker.store.codec import RECORD, TICK, history
 from checker.store.memory import Memory
 from checker.store.schema import APPLICATION_ID, MIGRATIONS, VERSION, connect
 
@@ -50,17 +51,17 @@ def test_a_version_1_store_is_upgraded_on_open_and_its_results_reused(tmp_path: 
 def test_history_keeps_the_last_50_checks(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
     store = Store(path)
+    start = 1.8e9
     for n in range(120):
-        store.add(Result("http://a.test/", Outcome.OK, status=200 + n % 2), now=1e9 + n)
+        store.add(Result("http://a.test/", Outcome.OK, status=200 + n % 2), now=start + n * TICK)
     store.flush()
     store.close()
     db = sqlite3.connect(path)
     (blob,) = db.execute("SELECT history FROM urls").fetchone()
-    assert len(blob) == 50 * 7
-    from checker.store.codec import history
-
+    assert len(blob) == 50 * RECORD.size
     checks = history(blob)
-    assert [c.at for c in checks] == [1e9 + n for n in range(70, 120)]
+    assert [c.at for c in checks] == [start + n * TICK for n in range(70, 120)]
+    assert [c.status for c in checks] == [200 + n % 2 for n in range(70, 120)]
 
 
 def test_a_corrupt_file_is_refused_with_the_hint(tmp_path: Path) -> None:
