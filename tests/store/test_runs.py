@@ -265,3 +265,37 @@ def test_cache_subcommands(site: tuple[FlipSite, ServerThread], tmp_path: Path) 
     hostile = run_cli(["cache", "prune", "--cache-file", str(store), "--older-than", "forever"])
     assert hostile.exit_code == 2
     assert hostile.stderr.count("\n") == 1
+
+
+def test_first_exception_stops_only_on_a_failure_that_counts(
+    site: tuple[FlipSite, ServerThread], tmp_path: Path
+) -> None:
+    """Health is set inside the check, so fail-fast sees --fail-on's verdict."""
+    flip, server = site
+    store = tmp_path / "cache.sqlite"
+    known, later = server.url("/known"), server.url("/later")
+    flip.statuses["known"] = 404
+    _run(store, [known])
+    flip.statuses["later"] = 500
+    args = ("--fail-on", "new", "--strategy", "first-exception", "-c", "1")
+    code, report, _ = _run(store, [known, later], *args)
+    outcomes = {r["url"]: r["outcome"] for r in report["results"]}
+    assert outcomes == {known: "broken", later: "broken"}  # the known 404 did not stop the run
+    assert code == 1  # /later is new
+
+
+def test_every_history_format_renders(tmp_path: Path) -> None:
+    import io
+
+    from checker.choices import HistoryFormat
+    from checker.cli.store import render
+    from checker.models import Outcome, Result
+    from checker.store.codec import history, record
+    from checker.store.queries import Timeline
+
+    blob = record(Result("u", Outcome.OK, status=200), 1.8e9)
+    line = Timeline("http://a.test/", history(blob), 0, None, 1.8e9)
+    for fmt in HistoryFormat:
+        out = io.StringIO()
+        render(fmt, [line], out)
+        assert "http://a.test/" in out.getvalue(), fmt
