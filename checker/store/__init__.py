@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import sqlite3
 import subprocess
@@ -194,6 +195,25 @@ class Store:
         self.close()
 
 
+def _row(found: tuple[object, ...]) -> Row | None:
+    """A stored row as the check reads it; None (a miss: the URL is checked)
+    for a row some other program wrote nonsense into."""
+    checked_at, outcome, status, result, ok_at, failed_at, streak, history = found
+    if not (
+        isinstance(checked_at, int | float)
+        and math.isfinite(checked_at)
+        and isinstance(outcome, str)
+        and isinstance(status, int | None)
+        and isinstance(result, str | None)
+        and isinstance(ok_at, int | float | None)
+        and isinstance(failed_at, int | float | None)
+        and isinstance(streak, int)
+        and isinstance(history, bytes)
+    ):
+        return None
+    return Row(checked_at, outcome, status, result, ok_at, failed_at, max(streak, 0), history)
+
+
 class Lookup:
     """A check's view of the store: one URL's row, over a read-only connection."""
 
@@ -212,9 +232,7 @@ class Lookup:
             return None  # a row that cannot be read is a miss: the URL is checked
         if found is None:
             return None
-        checked_at, outcome, status, result, ok_at, failed_at, streak, history = found
-        blob = bytes(history or b"")
-        return Row(checked_at, outcome, status, result, ok_at, failed_at, streak, blob)
+        return _row(found)
 
     def close(self) -> None:
         if self._db is not None:

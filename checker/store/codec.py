@@ -65,9 +65,14 @@ class Check:
 
 
 def iso(at: float | None) -> str | None:
+    """ISO 8601 in UTC; None for no time, or one no calendar holds (a damaged row)."""
     if at is None:
         return None
-    return datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    try:
+        stamp = datetime.fromtimestamp(at, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+    return stamp.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def record(result: Result, at: float) -> bytes:

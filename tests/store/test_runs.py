@@ -299,3 +299,39 @@ def test_every_history_format_renders(tmp_path: Path) -> None:
         out = io.StringIO()
         render(fmt, [line], out)
         assert "http://a.test/" in out.getvalue(), fmt
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("result", "{not json"),
+        ("result", '{"redirects": 5, "final_url": 7}'),
+        ("result", "[1, 2]"),
+        ("history", "text, not a blob"),
+        ("history", b"\xff\xff\xff"),
+        ("checked_at", "yesterday"),
+        ("checked_at", 1e308),
+        ("checked_at", float("-inf")),
+        ("status", "two hundred"),
+        ("outcome", "splendid"),
+        ("streak", -5),
+        ("last_ok_at", 1e300),
+    ],
+)
+def test_a_row_another_program_damaged_is_a_miss_not_a_crash(
+    site: tuple[FlipSite, ServerThread], tmp_path: Path, column: str, value: object
+) -> None:
+    import sqlite3
+
+    _, server = site
+    store, url = tmp_path / "cache.sqlite", server.url("/row")
+    _run(store, [url])
+    db = sqlite3.connect(store)
+    db.execute(f"UPDATE urls SET {column} = ?", (value,))
+    db.commit()
+    db.close()
+    code, report, err = _run(store, [url])
+    result = _by_url(report)[url]
+    assert code == 0, err
+    assert result["outcome"] == "ok"
+    assert result["health"] is not None
