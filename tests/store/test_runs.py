@@ -3,57 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from checker import check_sync
 from checker.settings import Settings
 from tests.conftest import ServerThread, run_cli
+from tests.store.conftest import by_url, run_with_store
 from tests.store.site import FlipSite
-
-
-@pytest.fixture
-def site() -> Iterator[tuple[FlipSite, ServerThread]]:
-    flip = FlipSite()
-    with ServerThread(flip.app()) as server:
-        yield flip, server
-
-
-def _run(store: Path, urls: list[str], *options: str) -> tuple[int, dict[str, Any], str]:
-    done = run_cli(
-        [
-            "--no-config",
-            "--cache",
-            "--cache-file",
-            str(store),
-            "--format",
-            "json",
-            "--retries",
-            "0",
-            *options,
-            *urls,
-        ]
-    )
-    report = json.loads(done.stdout) if done.stdout.strip() else {}
-    return done.exit_code, report, done.stderr
-
-
-def _by_url(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {r["url"]: r for r in report["results"]}
 
 
 def test_a_warm_cache_makes_no_request(site: tuple[FlipSite, ServerThread], tmp_path: Path) -> None:
     flip, server = site
     store = tmp_path / "cache.sqlite"
     urls = [server.url(f"/p{n}") for n in range(20)]
-    code, _first, _ = _run(store, urls)
+    code, _first, _ = run_with_store(store, urls)
     assert code == 0
     assert flip.total >= 20
     before = flip.total
-    code, second, _ = _run(store, urls)
+    code, second, _ = run_with_store(store, urls)
     assert code == 0
     assert flip.total == before
     for result in second["results"]:
@@ -68,13 +35,13 @@ def test_failures_are_rechecked_and_recovery_is_seen(
     flip, server = site
     store, url = tmp_path / "cache.sqlite", server.url("/flip")
     flip.statuses["flip"] = 500
-    code, report, _ = _run(store, [url])
+    code, report, _ = run_with_store(store, [url])
     assert code == 1
-    assert _by_url(report)[url]["health"]["new"] is True
+    assert by_url(report)[url]["health"]["new"] is True
     flip.statuses["flip"] = 200
     before = flip.hits["flip"]
-    code, report, _ = _run(store, [url])
-    result = _by_url(report)[url]
+    code, report, _ = run_with_store(store, [url])
+    result = by_url(report)[url]
     assert code == 0
     assert "cached" not in result
     assert result["health"]["last_ok_at"]
@@ -86,8 +53,8 @@ def test_max_cache_age_zero_reuses_nothing(
 ) -> None:
     flip, server = site
     store = tmp_path / "cache.sqlite"
-    _run(store, [server.url("/a")])
-    _run(store, [server.url("/a")], "--max-cache-age", "0")
+    run_with_store(store, [server.url("/a")])
+    run_with_store(store, [server.url("/a")], "--max-cache-age", "0")
     assert flip.hits["a"] == 2
 
 
@@ -97,15 +64,15 @@ def test_cache_status_reuses_the_statuses_listed(
     flip, server = site
     store = tmp_path / "cache.sqlite"
     flip.statuses["gone"] = 410
-    _run(store, [server.url("/gone")], "--cache-status", "410")
-    code, report, _ = _run(store, [server.url("/gone")], "--cache-status", "410")
+    run_with_store(store, [server.url("/gone")], "--cache-status", "410")
+    code, report, _ = run_with_store(store, [server.url("/gone")], "--cache-status", "410")
     assert code == 1
-    assert "cached" not in json.dumps(_run(store, [server.url("/gone")])[1])
+    assert "cached" not in json.dumps(run_with_store(store, [server.url("/gone")])[1])
     hits = flip.hits["gone"]
-    code, report, _ = _run(store, [server.url("/gone")], "--cache-status", "410")
+    code, report, _ = run_with_store(store, [server.url("/gone")], "--cache-status", "410")
     assert flip.hits["gone"] == hits
     assert code == 1
-    assert _by_url(report)[server.url("/gone")]["cached"] is True
+    assert by_url(report)[server.url("/gone")]["cached"] is True
 
 
 def test_an_excluded_url_stays_excluded_with_a_warm_cache(
@@ -113,10 +80,10 @@ def test_an_excluded_url_stays_excluded_with_a_warm_cache(
 ) -> None:
     _, server = site
     store, url = tmp_path / "cache.sqlite", server.url("/x")
-    _run(store, [url])
-    _code, report, _ = _run(store, [url], "--exclude", "/x")
-    assert _by_url(report)[url]["outcome"] == "excluded"
-    assert "cached" not in _by_url(report)[url]
+    run_with_store(store, [url])
+    _code, report, _ = run_with_store(store, [url], "--exclude", "/x")
+    assert by_url(report)[url]["outcome"] == "excluded"
+    assert "cached" not in by_url(report)[url]
 
 
 def test_fail_on_new_excuses_known_failures_only(
@@ -126,14 +93,18 @@ def test_fail_on_new_excuses_known_failures_only(
     store = tmp_path / "cache.sqlite"
     old, fresh = server.url("/old"), server.url("/fresh")
     flip.statuses["old"] = 404
-    assert _run(store, [old, fresh], "--fail-on", "new")[0] == 1  # /old is new: never seen
-    code, report, _ = _run(store, [old, fresh], "--fail-on", "new")
+    assert (
+        run_with_store(store, [old, fresh], "--fail-on", "new")[0] == 1
+    )  # /old is new: never seen
+    code, report, _ = run_with_store(store, [old, fresh], "--fail-on", "new")
     assert code == 0
-    assert _by_url(report)[old]["health"]["counts"] is False
+    assert by_url(report)[old]["health"]["counts"] is False
     flip.statuses["fresh"] = 500  # ok last time: a new failure (once its ok is too old)
-    code, report, _ = _run(store, [old, fresh], "--fail-on", "new", "--max-cache-age", "0")
+    code, report, _ = run_with_store(
+        store, [old, fresh], "--fail-on", "new", "--max-cache-age", "0"
+    )
     assert code == 1
-    assert _by_url(report)[fresh]["health"]["new"] is True
+    assert by_url(report)[fresh]["health"]["new"] is True
 
 
 def test_fail_on_persistent_counts_the_third_run(
@@ -142,7 +113,7 @@ def test_fail_on_persistent_counts_the_third_run(
     flip, server = site
     store, url = tmp_path / "cache.sqlite", server.url("/down")
     flip.statuses["down"] = 503
-    codes = [_run(store, [url], "--fail-on", "persistent:3")[0] for _ in range(3)]
+    codes = [run_with_store(store, [url], "--fail-on", "persistent:3")[0] for _ in range(3)]
     assert codes == [0, 0, 1]
 
 
@@ -153,8 +124,10 @@ def test_a_flapping_link_is_flaky_and_never_counts_under_persistent(
     store, url = tmp_path / "cache.sqlite", server.url("/flap")
     for status in (200, 500, 200, 500, 500):
         flip.statuses["flap"] = status
-        code, report, _ = _run(store, [url], "--fail-on", "persistent:2", "--max-cache-age", "0")
-    result = _by_url(report)[url]
+        code, report, _ = run_with_store(
+            store, [url], "--fail-on", "persistent:2", "--max-cache-age", "0"
+        )
+    result = by_url(report)[url]
     assert result["health"]["flaky"] is True
     assert code == 0
     history = run_cli(["history", "--cache-file", str(store), "--flaky", "--format", "json"])
@@ -168,68 +141,10 @@ def test_no_secret_reaches_the_store(site: tuple[FlipSite, ServerThread], tmp_pa
     store = tmp_path / "cache.sqlite"
     secret = "s3cr3t-token-value"
     url = server.url("/p").replace("://", f"://user:{secret}@") + f"?token={secret}"
-    code, _, _ = _run(store, [url], "--header", f"X-Api-Key: {secret}")
+    code, _, _ = run_with_store(store, [url], "--header", f"X-Api-Key: {secret}")
     assert code == 0
     for file in tmp_path.iterdir():
         assert secret.encode() not in file.read_bytes(), file.name
-
-
-@pytest.mark.parametrize(
-    "content",
-    [b"garbage" * 1000, b"SQLite format 3\0" + b"\xff" * 4000, b""],
-    ids=["garbage", "torn-header", "empty"],
-)
-def test_a_damaged_store_is_one_line_and_exit_2(tmp_path: Path, content: bytes) -> None:
-    store = tmp_path / "cache.sqlite"
-    store.write_bytes(content)
-    done = run_cli(["--no-config", "--cache", "--cache-file", str(store), "http://127.0.0.1:9/"])
-    if content == b"":  # an empty file is a new store, not a damaged one
-        assert done.exit_code != 2
-        return
-    assert done.exit_code == 2
-    assert done.stderr.count("\n") == 1
-    assert "urlcheck cache clear" in done.stderr
-    assert "Traceback" not in done.stderr
-    assert run_cli(["cache", "clear", "--cache-file", str(store)]).exit_code == 0
-    assert not store.exists()
-
-
-def test_a_foreign_sqlite_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    import sqlite3
-
-    store = tmp_path / "other.db"
-    db = sqlite3.connect(store)
-    db.execute("CREATE TABLE t(x)")
-    db.commit()
-    db.close()
-    for args in (["http://127.0.0.1:9/", "--cache"], ["history"], ["cache", "stats"]):
-        done = run_cli(
-            ["--no-config", *args, "--cache-file", str(store)]
-            if args[0].startswith("http")
-            else [*args, "--cache-file", str(store)]
-        )
-        assert done.exit_code == 2, args
-        assert "not a urlcheck store" in done.stderr, args
-        assert done.stderr.count("\n") == 1
-
-
-@pytest.mark.parametrize("age", ["-1d", "1e999d", "nan", "1y", "99999999999d", "1d\n2d"])
-def test_a_hostile_max_cache_age_is_one_line_and_exit_2(tmp_path: Path, age: str) -> None:
-    done = run_cli(
-        [
-            "--no-config",
-            "--cache",
-            "--cache-file",
-            str(tmp_path / "c"),
-            "--max-cache-age",
-            age,
-            "http://127.0.0.1:9/",
-        ]
-    )
-    assert done.exit_code == 2
-    assert done.stderr.count("\n") == 1
-    assert "--max-cache-age" in done.stderr
-    assert not (tmp_path / "c").exists()
 
 
 def test_the_library_takes_the_store_settings(
@@ -249,7 +164,7 @@ def test_cache_subcommands(site: tuple[FlipSite, ServerThread], tmp_path: Path) 
     flip, server = site
     store = tmp_path / "cache.sqlite"
     flip.statuses["bad"] = 404
-    _run(store, [server.url("/good"), server.url("/bad")])
+    run_with_store(store, [server.url("/good"), server.url("/bad")])
     stats = run_cli(["cache", "stats", "--cache-file", str(store)])
     assert stats.exit_code == 0
     assert "urls          2" in stats.stdout
@@ -275,10 +190,10 @@ def test_first_exception_stops_only_on_a_failure_that_counts(
     store = tmp_path / "cache.sqlite"
     known, later = server.url("/known"), server.url("/later")
     flip.statuses["known"] = 404
-    _run(store, [known])
+    run_with_store(store, [known])
     flip.statuses["later"] = 500
     args = ("--fail-on", "new", "--strategy", "first-exception", "-c", "1")
-    code, report, _ = _run(store, [known, later], *args)
+    code, report, _ = run_with_store(store, [known, later], *args)
     outcomes = {r["url"]: r["outcome"] for r in report["results"]}
     assert outcomes == {known: "broken", later: "broken"}  # the known 404 did not stop the run
     assert code == 1  # /later is new
@@ -299,39 +214,3 @@ def test_every_history_format_renders(tmp_path: Path) -> None:
         out = io.StringIO()
         render(fmt, [line], out)
         assert "http://a.test/" in out.getvalue(), fmt
-
-
-@pytest.mark.parametrize(
-    ("column", "value"),
-    [
-        ("result", "{not json"),
-        ("result", '{"redirects": 5, "final_url": 7}'),
-        ("result", "[1, 2]"),
-        ("history", "text, not a blob"),
-        ("history", b"\xff\xff\xff"),
-        ("checked_at", "yesterday"),
-        ("checked_at", 1e308),
-        ("checked_at", float("-inf")),
-        ("status", "two hundred"),
-        ("outcome", "splendid"),
-        ("streak", -5),
-        ("last_ok_at", 1e300),
-    ],
-)
-def test_a_row_another_program_damaged_is_a_miss_not_a_crash(
-    site: tuple[FlipSite, ServerThread], tmp_path: Path, column: str, value: object
-) -> None:
-    import sqlite3
-
-    _, server = site
-    store, url = tmp_path / "cache.sqlite", server.url("/row")
-    _run(store, [url])
-    db = sqlite3.connect(store)
-    db.execute(f"UPDATE urls SET {column} = ?", (value,))
-    db.commit()
-    db.close()
-    code, report, err = _run(store, [url])
-    result = _by_url(report)[url]
-    assert code == 0, err
-    assert result["outcome"] == "ok"
-    assert result["health"] is not None
