@@ -14,6 +14,7 @@ import traceback
 from collections.abc import AsyncGenerator, Iterator
 
 import aiohttp
+from yarl import URL
 
 from checker import strategies
 from checker.errors import internal
@@ -63,25 +64,42 @@ class Check:
         """Attempt number ``tries`` at ``target``: a final :class:`Result`, or
         an :class:`Attempted` the scheduler may retry."""
         try:
-            memory = self._memory
+            if self._memory is not None:
+                return await self._remembered(target, tries, self._memory)
             admitted = await self._gate(target)
-            if isinstance(admitted, Result):  # excluded stays excluded: never looked up
-                if memory is not None and admitted.outcome is not Outcome.EXCLUDED:
-                    memory.note(memory.row(target), admitted)
+            if isinstance(admitted, Result):
                 return admitted
-            if memory is None:
-                return await self._probe(target, admitted, tries)
-            row = memory.row(target)
-            cached = memory.reuse(target, row)
-            if cached is not None:
-                return Attempted(cached, requests=0)  # no request was sent for it
-            answer = await self._probe(target, admitted, tries)
-            memory.note(row, answer.result if isinstance(answer, Attempted) else answer)
-            return answer
+            return await self._probe(target, admitted, tries)
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
                 self._print_traceback(target, exc)
             return Result.for_target(target, Outcome.ERROR, error=internal(exc))
+
+    async def _remembered(self, target: Target, tries: int, memory: Memory) -> Result | Attempted:
+        """The check with the store (--cache): asked after the exclusion
+        rules (an excluded URL stays excluded) and, unless admitting may ask
+        DNS (--exclude-private), before the rest of the gate; every result
+        that is not excluded gets its health here, so fail-fast sees it."""
+        gate = self._gate
+        excluded = gate.excluded(target)
+        if excluded is not None:
+            return excluded
+        admitted: Result | URL | None = await gate(target, True) if gate.resolves else None
+        if isinstance(admitted, Result):
+            memory.note(memory.row(target), admitted)
+            return admitted
+        row = memory.row(target)
+        cached = memory.reuse(target, row)
+        if cached is not None:
+            return Attempted(cached, requests=0)  # no request was sent for it
+        if admitted is None:
+            admitted = await gate(target, True)
+            if isinstance(admitted, Result):
+                memory.note(row, admitted)
+                return admitted
+        answer = await self._probe(target, admitted, tries)
+        memory.note(row, answer.result if isinstance(answer, Attempted) else answer)
+        return answer
 
     def _print_traceback(self, target: Target, exc: Exception) -> None:
         text = f"urlcheck: internal error while checking {target.url}\n"

@@ -30,16 +30,24 @@ class Memory:
         """The stored row of ``target``'s URL, stored as it is reported: masked."""
         if self._lookup is None:
             return None
-        key = redact(Result(target.url, Outcome.OK), self._secrets).url
+        url = target.url
+        # Masked as the engine masks it; nothing to mask is the common case.
+        key = url if not self._secrets and "@" not in url else self._masked(url)
         try:
             return self._lookup.row(key)
         except StoreError:  # the file went away or changed under the run: check as usual
             self._lookup = None
             return None
 
+    def _masked(self, url: str) -> str:
+        return redact(Result(url, Outcome.OK), self._secrets).url
+
     def reuse(self, target: Target, row: Row | None) -> Result | None:
-        """The stored result, when it is young enough and of a kind reused."""
+        """The stored result, when it is young enough and of a kind reused:
+        HTTP(S) only (a local file is cheap to look at, and may be gone)."""
         if row is None or time.time() - row.checked_at > self._max_age:
+            return None
+        if not target.url[:8].lower().startswith(("http://", "https://")):
             return None
         if row.outcome != "ok" and not (row.outcome == "broken" and row.status in self._reuse):
             return None

@@ -214,3 +214,19 @@ def test_every_history_format_renders(tmp_path: Path) -> None:
         out = io.StringIO()
         render(fmt, [line], out)
         assert "http://a.test/" in out.getvalue(), fmt
+
+
+def test_a_local_file_is_looked_at_again_not_reused(tmp_path: Path) -> None:
+    page, doc = tmp_path / "page.html", tmp_path / "doc.md"
+    page.write_text("<p>hi</p>")
+    doc.write_text("[page](page.html)\n")
+    store = tmp_path / "cache.sqlite"
+    code, report, err = run_with_store(store, [str(doc)])
+    assert code == 0, err
+    (url,) = by_url(report)
+    page.unlink()
+    code, report, _ = run_with_store(store, [str(doc)])
+    result = by_url(report)[url]
+    assert code == 1
+    assert "cached" not in result
+    assert result["error"]["kind"] == "missing_file"
