@@ -29,6 +29,7 @@ __all__ = ["Lookup", "Row", "Store", "StoreError", "default_path", "path_of"]
 
 BATCH = 500  # results per write transaction
 FLUSH_SECONDS = 1.0  # or sooner, when results come slowly
+READS_PER_SNAPSHOT = 256
 DEFAULT = Path(".urlcheck", "cache.sqlite")
 
 _UPSERT = f"""
@@ -221,12 +222,25 @@ class Lookup:
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._pid = os.getpid()
+        self._reads = 0
+        self._began = 0.0
 
     def row(self, url: str) -> Row | None:
         if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
             self._db = connect(self.path, readonly=True)
             self._pid = os.getpid()
+            self._reads = 0
         try:
+            # Lookups share a read transaction, READS_PER_SNAPSHOT or a second
+            # at a time: each one alone starts its own (18 µs a lookup, 10 in
+            # one); a snapshot held longer would keep checkpoints waiting.
+            now = time.monotonic()
+            if self._reads % READS_PER_SNAPSHOT == 0 or now - self._began > FLUSH_SECONDS:
+                if self._db.in_transaction:
+                    self._db.execute("COMMIT")
+                self._db.execute("BEGIN")
+                self._began = now
+            self._reads += 1
             found = self._db.execute(_SELECT, (url,)).fetchone()
         except sqlite3.Error:
             return None  # a row that cannot be read is a miss: the URL is checked
