@@ -161,11 +161,21 @@ def commands() -> list[click.Command]:
         context_settings=CONTEXT,
     )
     cache.add_command(
-        click.Command("stats", params=[_FILE], callback=_stats, help="What the store holds.")
+        click.Command(
+            "stats",
+            params=[_FILE],
+            callback=_stats,
+            help="What the store holds.",
+            context_settings=CONTEXT,
+        )
     )
     cache.add_command(
         click.Command(
-            "clear", params=[_FILE], callback=_clear, help="Remove the store, even a damaged one."
+            "clear",
+            params=[_FILE],
+            callback=_clear,
+            help="Remove the store, even a damaged one.",
+            context_settings=CONTEXT,
         )
     )
     cache.add_command(
@@ -182,6 +192,7 @@ def commands() -> list[click.Command]:
             ],
             callback=_prune,
             help="Forget URLs and runs older than --older-than.",
+            context_settings=CONTEXT,
         )
     )
     history = click.Command(
