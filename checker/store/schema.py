@@ -55,9 +55,10 @@ class StoreError(Exception):
     """The store cannot be used: one line, exit 2, with the hint to clear it."""
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, readonly: bool = False, threads: bool = False) -> sqlite3.Connection:
     """A connection to the store at ``path``, created and migrated as needed
-    (read-only connections expect a store already opened for writing)."""
+    (read-only connections expect a store already opened for writing).
+    ``threads``: the caller hands it from one thread to another, never sharing it."""
     try:
         if readonly:
             db = sqlite3.connect(
@@ -65,7 +66,7 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, isolation_level=None)
+            db = sqlite3.connect(path, isolation_level=None, check_same_thread=not threads)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open the store {str(path)!r}: {_reason(exc)}") from None
     try:
