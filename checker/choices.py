@@ -54,6 +54,14 @@ class Method(StrEnum):
     GET = "get"
 
 
+class RedirectPolicy(StrEnum):
+    """``--redirects``; wired in ``checker.levels.Judge``."""
+
+    ALLOW = "allow"  # a redirect is followed, and the link is judged by where it ends
+    WARN = "warn"  # a redirect no --allowed-redirect allows is a warning
+    ERROR = "error"  # ... is broken (error kind ``redirected``)
+
+
 class SourceFormat(StrEnum):
     """Document formats (``--default-format``); each value names its module
     under ``checker.sources``, and ``checker.sources.formats`` maps extensions."""

@@ -8,6 +8,7 @@ cancellation, becomes that URL's ``internal`` result and the run goes on.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 import time
 import traceback
@@ -22,6 +23,7 @@ from checker.filters import IgnoreRules
 from checker.gate import Gate
 from checker.hoststats import HostStats
 from checker.https_upgrade import ProbeLike, RequireHttps
+from checker.levels import Judge
 from checker.models import Outcome, Result, Summary, Target
 from checker.probe import Probe
 from checker.redact import Masker, forms, redact
@@ -40,15 +42,18 @@ LOOKAHEAD = 8192
 
 class Check:
     """The check every strategy calls for one target: the gate decides whether
-    it is requested, the probe requests it. Never raises but for cancellation."""
+    it is requested, the probe requests it, and the judge (--warn, --redirects)
+    decides whether its failure is only a warning. Never raises but for
+    cancellation."""
 
-    __slots__ = ("_debug", "_gate", "_memory", "_probe", "_secrets")
+    __slots__ = ("_debug", "_gate", "_judge", "_memory", "_probe", "_secrets")
 
     def __init__(
         self, gate: Gate, probe: ProbeLike, settings: Settings, memory: Memory | None = None
     ) -> None:
         self._gate = gate
         self._probe = probe
+        self._judge = Judge.of(settings)
         self._debug = settings.debug
         self._secrets = forms(settings.secrets)
         self._memory = memory  # the store (--cache): results reused, health set
@@ -64,12 +69,23 @@ class Check:
         """Attempt number ``tries`` at ``target``: a final :class:`Result`, or
         an :class:`Attempted` the scheduler may retry."""
         try:
+            answer: Result | Attempted
             if self._memory is not None:
-                return await self._remembered(target, tries, self._memory)
-            admitted = await self._gate(target)
-            if isinstance(admitted, Result):
-                return admitted
-            return await self._probe(target, admitted, tries)
+                answer = await self._remembered(target, tries, self._memory)
+            else:
+                admitted = await self._gate(target)
+                if isinstance(admitted, Result):
+                    answer = admitted
+                else:
+                    answer = await self._probe(target, admitted, tries)
+            judge = self._judge
+            if judge is None:
+                return answer
+            if isinstance(answer, Result):
+                return judge(answer)
+            # Judged whether or not it is retried: a retry is judged again.
+            judged = judge(answer.result)
+            return answer if judged is answer.result else dataclasses.replace(answer, result=judged)
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
                 self._print_traceback(target, exc)
@@ -147,6 +163,9 @@ class Run:
         # --cache: opened here so that a bad store fails before any request
         # (StoreError); results are recorded as they are reported, in batches.
         self._store = Store(path_of(settings.cache_file)) if settings.cache else None
+        # The results the scheduler makes without a check (a dead host's
+        # other URLs) are judged here; judging a checked one again is a no-op.
+        self._judge = Judge.of(settings)
 
     async def results(self) -> AsyncGenerator[Result, None]:
         settings = self.settings
@@ -168,8 +187,10 @@ class Run:
             stream = strategy(iter(self._targets), check, workers, Schedule(rules, host_of))
             store = self._store
             flusher = asyncio.create_task(store.keep_flushing()) if store is not None else None
+            judge = self._judge
             try:
-                async for result in stream:
+                async for answer in stream:
+                    result = answer if judge is None else judge(answer)
                     self._count(redact(result, self._secrets))
                     if store is not None:
                         store.add(result)  # masked: the store holds what reports show

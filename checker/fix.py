@@ -1,6 +1,7 @@
 """``--fix``: rewrite permanently moved links in the local files they came from.
 
-A link qualifies when its result is ok and its redirect chain began with
+A link qualifies when its result is ok (or broken only by ``--redirects
+warn|error``, error kind ``redirected``) and its redirect chain began with
 permanent redirects (301/308): ``Result.moved_to`` is the last URL those
 reached, which the probe records. A chain that goes on with a 302 to a login
 page is rewritten only up to the permanent part.
@@ -33,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.models import Outcome, Result
+from checker.models import ErrorKind, Outcome, Result
 from checker.redact import MASK
 from checker.settings import Settings
 
@@ -64,7 +65,9 @@ class _Edit:
 def new_url(result: Result) -> str | None:
     """The URL ``result``'s link should be written as, or None."""
     moved = result.moved_to
-    if result.outcome is not Outcome.OK or not moved or moved == result.url:
+    # Broken only by --redirects warn|error, the link still works: fix it too.
+    redirected = result.error is not None and result.error.kind is ErrorKind.REDIRECTED
+    if (result.outcome is not Outcome.OK and not redirected) or not moved or moved == result.url:
         return None
     fragment = result.url.partition("#")[2]
     if fragment and "#" not in moved:

@@ -44,6 +44,7 @@ class ErrorKind(StrEnum):
     BAD_REDIRECT = "bad_redirect"
     MISSING_FILE = "missing_file"  # a local file: or relative link whose file does not exist
     MISSING_FRAGMENT = "missing_fragment"  # the page or file exists, the #anchor does not
+    REDIRECTED = "redirected"  # ok only after redirecting elsewhere, with --redirects warn|error
     INTERNAL = "internal"  # a bug in urlcheck met while checking this URL; the run exits 3
 
 

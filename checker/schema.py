@@ -65,8 +65,10 @@ class Failure(_Model):
         ErrorKind,
         _one_of(
             ErrorKind,
-            "a stable identifier to match on; internal: urlcheck met a bug while checking "
-            "this URL (the message names it; please report it), and the run exits 3",
+            "a stable identifier to match on (--warn takes it too); internal: urlcheck met a "
+            "bug while checking this URL (the message names it; please report it), and the "
+            "run exits 3; redirected: with --redirects warn|error, the URL was ok only after "
+            "redirecting elsewhere (outcome broken)",
         ),
     ]
     message: str = Field(description="a human-readable explanation")
@@ -97,7 +99,8 @@ class Result(_Model):
         Outcome,
         _one_of(
             Outcome,
-            "ok: the final status is accepted; broken: a response with a status not accepted; "
+            "ok: the final status is accepted; broken: a response with a status not accepted "
+            "(or a redirect --redirects refuses, or a missing local file); "
             "error: no usable response; excluded: matched --exclude, never requested; "
             "cancelled: stopped before it finished by fail-fast, Ctrl-C (exit 130) "
             "or SIGTERM (exit 143)",
@@ -108,7 +111,10 @@ class Result(_Model):
     redirects: list[str] = Field(
         description="each URL a redirect led to, in order (the last is final_url)"
     )
-    error: Failure | None = Field(description="set when the outcome is error")
+    error: Failure | None = Field(
+        description="set when the outcome is error, and on a broken result that has no "
+        "status of its own to blame (missing_file, missing_fragment, redirected)"
+    )
     elapsed_ms: float | None = Field(
         ge=0, description="time of the last attempt, from when its request started"
     )
@@ -137,7 +143,8 @@ class Result(_Model):
     )
     warning: str | SkipJsonSchema[None] = Field(
         default=None,
-        description="why this failure is reported as a warning, which does not fail the run; "
+        description="why this failure (broken or error) is reported as a warning, which does "
+        "not fail the run: the --warn rule that matched ('--warn 403') or '--redirects warn'; "
         "absent otherwise",
         json_schema_extra=_no_default,
     )

@@ -284,6 +284,8 @@ LIST_VALUES = {
     "scheme": "https",
     "reports": "json:r.json",
     "basic_auth": "^https://a\\.example/ user:pw",
+    "warn": "403 url:^https://a\\.example/",
+    "allowed_redirects": "^http://a\\.example/ ^https://a\\.example/",
 }
 
 

@@ -1,11 +1,12 @@
 """csv: one row per unique URL under a header row, streamed as results arrive.
 
 Columns: url, outcome, status, error_kind, error_message, final_url,
-elapsed_ms, attempts, sources. ``outcome`` is what separates successes from
-failures (filter on it); an unknown value is an empty cell, and ``sources``
-joins every ``path:line`` the URL was read from with ``;``. Quoting is the
-csv module's default (RFC 4180 style), so commas and quotes in a message
-round-trip through any CSV reader.
+elapsed_ms, attempts, sources, warning (why a failure is only a warning).
+``outcome`` is what separates successes from failures (filter on it); an
+unknown value is an empty cell, and ``sources`` joins every ``path:line``
+the URL was read from with ``;``. Quoting is the csv module's default
+(RFC 4180 style), so commas and quotes in a message round-trip through any
+CSV reader.
 
 Text cells are hostile input for whoever opens the file: control characters
 other than tab and line breaks (which quoting carries) are shown as escapes
@@ -39,6 +40,7 @@ COLUMNS = (
     "attempts",
     "sources",
     "health",  # --cache: new, flaky or known (checker/reporters/health.py); else empty
+    "warning",  # last: a reader of the older columns by position still works
 )
 
 
@@ -70,6 +72,7 @@ def row(result: Result, text: Callable[[str], str] = cell) -> list[object]:
         result.attempts,
         text(";".join(where(source) for source in result.sources)),
         note(result),
+        None if result.warning is None else text(result.warning),
     ]
 
 

@@ -15,10 +15,23 @@ CANCELLED = "cancelled before it finished (fail-fast or interrupt)"
 
 def reason(result: Result) -> str:
     """Why a result is what it is, in a few words: ``HTTP 404``,
-    ``timeout: no complete response within 3 s``, ``excluded: matches …``;
-    with the store's mark on a failure it knows: ``HTTP 404 (flaky)``."""
+    ``timeout: no complete response within 3 s``, ``excluded: matches …``,
+    then its notes: ``; warning: matched --warn 404``, ``; moved permanently to …``,
+    ``; known: failing 3 runs since …`` (--cache)."""
+    return "; ".join((_reason(result), *notes(result)))
+
+
+def notes(result: Result) -> tuple[str, ...]:
+    """What a result adds to its reason: that its failure is only a warning
+    (--warn, --redirects warn), where its link moved permanently (301/308),
+    and what the store knows of a failure (new, known, flaky)."""
     mark = note(result)
-    return _reason(result) if mark is None else f"{_reason(result)} ({mark})"
+    if result.warning is None and result.moved_to is None and mark is None:
+        return ()
+    said = () if result.warning is None else (f"warning: {result.warning}",)
+    if result.moved_to is not None:
+        said = (*said, f"moved permanently to {result.moved_to}")
+    return said if mark is None else (*said, mark)
 
 
 def _reason(result: Result) -> str:

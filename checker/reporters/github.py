@@ -4,9 +4,10 @@ failing link was read, so the failure shows on that line of the pull request:
     ::error file=docs/index.md,line=12,col=5,title=urlcheck%3A broken::https://… — HTTP 404
 
 Broken and errored links are ``error`` annotations; cancelled ones (never
-finished) are ``warning``. Successes and exclusions write nothing: an
-annotation is a request for attention. A link read from stdin or the command
-line has no file, so its annotation carries only a title.
+finished) and failures reported as warnings (``--warn``) are ``warning``.
+Successes and exclusions write nothing: an annotation is a request for
+attention. A link read from stdin or the command line has no file, so its
+annotation carries only a title.
 
 :func:`annotate` is also used by the text report inside GitHub Actions.
 Untrusted text (the URL, the file path, a server's words) is neutralised
@@ -37,7 +38,8 @@ def escape_property(text: str) -> str:
 
 def annotation(result: Result, source: Source) -> str:
     """The workflow command for one occurrence of a failing result."""
-    level = "warning" if result.outcome is Outcome.CANCELLED else "error"
+    # A warning (--warn, --redirects warn) does not fail the run: not an error.
+    level = "warning" if result.outcome is Outcome.CANCELLED or result.warning else "error"
     properties: list[tuple[str, str]] = []
     if is_file(source):
         properties += [("file", neutralise(escape(source.path))), ("line", str(source.line))]

@@ -205,12 +205,13 @@ def render(summary: Summary, rows: list[_Row], hosts: HostTable) -> str:
 
 
 def _page(summary: Summary, rows: list[_Row], hosts: HostTable) -> str:
-    failed = summary.broken + summary.error + summary.cancelled
+    failed, warned = summary.failing, summary.warnings  # a warning is listed, not failed
     title = (
         f"urlcheck: {failed:,} of {summary.total:,} links failed"
-        if failed
+        if failed or warned
         else f"urlcheck: all {summary.total:,} links ok"
     )
+    title += f", {warned:,} warning{'' if warned == 1 else 's'}" if warned else ""
     options = "".join(f'<option value="{o}">{o}</option>' for o in Outcome)
     headers = "".join(
         f'<th data-col="{i}" aria-sort="none"><button type="button">{label}</button></th>'

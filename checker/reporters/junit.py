@@ -8,7 +8,10 @@ so a link used on three pages is three test cases. The idiom maps outcomes:
 - broken: ``<failure>`` (the link answered, wrongly), type ``broken``;
 - error: ``<error>`` (no usable answer), type ``error/<kind>``;
 - cancelled and excluded: ``<skipped>`` (never finished, or never checked),
-  with the reason. Cancelled still fails the run through the exit code.
+  with the reason. Cancelled still fails the run through the exit code;
+- a broken or errored link reported as a warning (``--warn``,
+  ``--redirects warn``): ``<skipped>`` typed ``warning/<rule>``, since it
+  does not fail the run and a ``<failure>`` would fail CI's test report.
 
 Suites are sorted by path and cases by line, so the file is stable from run to
 run whatever order the checks finished in. The whole report is held until the
@@ -46,6 +49,8 @@ def _details(result: Result) -> str:
         lines += [f"redirect: {url}" for url in result.redirects]
     if result.error is not None:
         lines.append(f"error: {result.error.kind}: {result.error.message}")
+    if result.warning is not None:
+        lines.append(f"warning: {result.warning}")
     lines.append(f"attempts: {result.attempts}")
     return "\n".join(lines)
 
@@ -57,7 +62,13 @@ def testcase(result: Result, path: str, line: int, file: bool) -> ET.Element:
     case.set("line", str(line))
     case.set("time", _seconds(result))
     kind = {Outcome.BROKEN: "failure", Outcome.ERROR: "error"}.get(result.outcome)
-    if kind is not None:
+    if kind is not None and result.warning is not None:
+        # Only a warning: not a failing test, which CI report tools count as
+        # a failed build; <skipped> shows it, typed "warning/<rule>".
+        detail = ET.SubElement(case, "skipped", message=_xml(reason(result)))
+        detail.set("type", f"warning/{rule_id(result)}")
+        detail.text = _xml(_details(result))
+    elif kind is not None:
         detail = ET.SubElement(case, kind, message=_xml(reason(result)))
         detail.set("type", rule_id(result))
         detail.text = _xml(_details(result))

@@ -71,18 +71,23 @@ class MarkdownReport:
         self._failures: list[Result] = []
         self._ok: list[Result] = []
         self._excluded: list[Result] = []
+        self._moved: list[Result] = []  # ok but moved permanently: listed even without -v
 
     def add(self, result: Result) -> None:
         if result.outcome.failed:
             self._failures.append(result)
+        elif result.moved_to is not None:
+            self._moved.append(result)
         elif self.verbose:
             (self._ok if result.outcome is Outcome.OK else self._excluded).append(result)
 
     def render(self, summary: Summary) -> str:
-        failed = summary.broken + summary.error + summary.cancelled
+        failed = summary.failing  # warnings are listed, but did not fail
         links = "link" if summary.total == 1 else "links"
-        if failed:
+        warned = summary.warnings
+        if failed or warned:
             title = f"{failed} of {summary.total} {links} failed"
+            title += f", {warned} warning{'' if warned == 1 else 's'}" if warned else ""
         elif summary.total:
             title = f"all {summary.total} {links} ok"
         else:
@@ -99,6 +104,12 @@ class MarkdownReport:
         known = [r for r in self._failures if not is_new(r)] if new else self._failures
         for heading, failures in (("New failures", new), ("Failures", known)):
             lines += _failures(heading, failures)
+        if self._moved:
+            lines += ["", f"### Moved permanently ({len(self._moved)})", ""]
+            lines += [
+                f"- [ ] {link(r.url)} → {link(r.moved_to or '')}"
+                for r in sorted(self._moved, key=lambda r: r.url)
+            ]
         for heading, results in (("OK", self._ok), ("Excluded", self._excluded)):
             if results:
                 lines += ["", f"### {heading} ({len(results)})", ""]

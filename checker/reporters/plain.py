@@ -22,7 +22,14 @@ def summary_line(summary: Summary) -> str:
     counts = ", ".join(
         f"{getattr(summary, o.value)} {o.value}" for o in Outcome if getattr(summary, o.value)
     )
+    warnings = ""
+    if summary.warnings:
+        one = summary.warnings == 1
+        warnings = (
+            f"; {summary.warnings} warning{'' if one else 's'}, "
+            f"which do{'es' if one else ''} not fail the run"
+        )
     return (
         f"{summary.total} URLs in {summary.duration_s:.2f} s ({summary.strategy}): "
-        f"{counts or 'nothing to check'}"
+        f"{counts or 'nothing to check'}{warnings}"
     )

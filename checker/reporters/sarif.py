@@ -41,6 +41,7 @@ ERROR_KINDS: dict[ErrorKind, str] = {
     ErrorKind.BAD_REDIRECT: "The link redirects to a non-HTTP or malformed URL.",
     ErrorKind.MISSING_FILE: "The local file the link points to does not exist.",
     ErrorKind.MISSING_FRAGMENT: "The page or file exists, but the #anchor the link names does not.",
+    ErrorKind.REDIRECTED: "The link redirects elsewhere, and no --allowed-redirect allows it.",
     ErrorKind.INTERNAL: "urlcheck met a bug while checking the link; please report it.",
 }
 
@@ -78,7 +79,10 @@ def sarif_result(result: Result, source: Source) -> dict[str, Any]:
     return {
         "ruleId": rule,
         "ruleIndex": _RULE_INDEX[rule],
-        "level": RULES[_RULE_INDEX[rule]]["defaultConfiguration"]["level"],
+        # A warning (--warn, --redirects warn) overrides its rule's level.
+        "level": "warning"
+        if result.warning is not None
+        else RULES[_RULE_INDEX[rule]]["defaultConfiguration"]["level"],
         "message": {"text": f"{result.url} — {reason(result)}"},
         "locations": [
             {
@@ -88,7 +92,12 @@ def sarif_result(result: Result, source: Source) -> dict[str, Any]:
                 }
             }
         ],
-        "properties": {"url": result.url, "outcome": str(result.outcome), "status": result.status},
+        "properties": {
+            "url": result.url,
+            "outcome": str(result.outcome),
+            "status": result.status,
+            **({"warning": result.warning} if result.warning is not None else {}),
+        },
     }
 
 

@@ -14,13 +14,15 @@ from rich.text import Text
 
 from checker.hoststats import HostTable, table
 from checker.models import Outcome, Result, Summary, count_places
-from checker.reporters.health import is_new, note
+from checker.reporters.describe import notes
+from checker.reporters.health import is_new
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape, summary_line
 from checker.reporters.stats import Slowest
 
 SLOWEST = 5
+WARNING = "warning: "  # the text report's groups of failures that are only warnings
 
 _STYLE = {
     Outcome.OK: "green",
@@ -42,6 +44,10 @@ def group_of(result: Result) -> str:
 
 
 def detail_of(result: Result) -> str:
+    return "; ".join(part for part in (_detail(result), *notes(result)) if part)
+
+
+def _detail(result: Result) -> str:
     if result.error is not None:
         return result.error.message
     if result.reason is not None:
@@ -83,17 +89,24 @@ class TextReporter(Reporter):
         self._failures: dict[str, list[Result]] = {}
         self._new: list[Result] = []  # --cache: failures of URLs ok last time, shown first
         self._others: dict[Outcome, list[Result]] = {}
+        self._moved: list[Result] = []  # ok, moved permanently: listed even without -v
         self._slowest = Slowest(SLOWEST)
         # With --host-stats the one host table is printed on stderr instead.
         self._hosts = HostTable() if options.verbose and not options.host_stats else None
 
     def add(self, result: Result) -> None:
-        if is_new(result):
-            self._new.append(result)
-        elif result.outcome.failed:
-            self._failures.setdefault(group_of(result), []).append(result)
+        if result.outcome.failed:
+            if is_new(result) and result.warning is None:
+                self._new.append(result)  # --cache: shown first, under its own heading
+            else:
+                group = group_of(result)
+                # Warnings sort after every failure ("warning: " > "error: ").
+                group = group if result.warning is None else f"{WARNING}{group}"
+                self._failures.setdefault(group, []).append(result)
         elif self._options.verbose:
             self._others.setdefault(result.outcome, []).append(result)
+        elif result.moved_to is not None and not self._options.quiet:
+            self._moved.append(result)
         self._slowest.add(result)
         if self._hosts is not None:
             self._hosts.add(result)
@@ -105,8 +118,13 @@ class TextReporter(Reporter):
             for result in self._new:
                 self._line(result)
         for group, results in sorted(self._failures.items()):
-            console.print(Text(f"{group} ({len(results)})", style="bold red"))
+            style = "bold yellow" if group.startswith(WARNING) else "bold red"
+            console.print(Text(f"{group} ({len(results)})", style=style))
             for result in results:
+                self._line(result)
+        if self._moved:
+            console.print(Text(f"moved permanently ({len(self._moved)})", style="bold yellow"))
+            for result in self._moved:
                 self._line(result)
         for outcome, results in sorted(self._others.items()):
             console.print(Text(f"{outcome} ({len(results)})", style=f"bold {_STYLE[outcome]}"))
@@ -114,7 +132,13 @@ class TextReporter(Reporter):
                 self._line(result)
         if not self._options.quiet:
             self._figures()
-            style = "bold red" if summary.failed else "bold green"
+            style = (
+                "bold red"
+                if summary.failed
+                else "bold yellow"
+                if summary.warnings
+                else "bold green"
+            )
             console.print(Text(summary_line(summary), style=style))
         self._out.flush()
 
@@ -144,9 +168,6 @@ class TextReporter(Reporter):
         detail = detail_of(result)
         if detail:
             line.append(f"  {self._safe(detail)}")
-        mark = note(result)  # --cache: new, known or flaky
-        if mark is not None:
-            line.append(f"  ({self._safe(mark)})", style="yellow")
         source = where(result)
         if source:
             line.append(f"  [{self._safe(source)}]", style="dim")

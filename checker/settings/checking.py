@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from checker.choices import Cli, Panel, StrategyName
+from checker.choices import Cli, Panel, RedirectPolicy, StrategyName
+from checker.levels import AllowedRedirectItem, WarnRuleItem
 from checker.optiontypes import (
     Accept,
     RegexItem,
@@ -46,4 +47,24 @@ class CheckingSettings(BaseModel):
         default=False,
         description="Exclude loopback, private, link-local and unique-local hosts, "
         "literal or after DNS resolution.",
+    )
+    warn: Annotated[tuple[WarnRuleItem, ...], Cli(metavar="RULE")] = Field(
+        default=(),
+        description="Report failures that match as warnings, which do not fail the run "
+        "(repeatable): a status (403, 400..499), an error kind (timeout) or url:REGEX; "
+        "several in one rule must all match: '403 url:^https://x\\.com/'.",
+    )
+    redirects: Annotated[RedirectPolicy, Cli()] = Field(
+        default=RedirectPolicy.ALLOW,
+        description="A link that is ok only after redirecting elsewhere: allow it, warn, or "
+        "error (broken, error kind redirected), unless an --allowed-redirect allows it.",
+    )
+    allowed_redirects: Annotated[
+        tuple[AllowedRedirectItem, ...],
+        Cli(long="--allowed-redirect", metavar="'SOURCE_REGEX TARGET_REGEX'"),
+    ] = Field(
+        default=(),
+        description="With --redirects warn|error: a redirect from a URL matching SOURCE_REGEX "
+        "to one matching TARGET_REGEX is fine; both matched from the start, as Sphinx's "
+        "linkcheck_allowed_redirects (repeatable).",
     )

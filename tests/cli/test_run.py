@@ -32,7 +32,17 @@ RESULT_KEYS = {
     "attempts",
     "sources",
 }
-SUMMARY_KEYS = {"total", "ok", "broken", "error", "excluded", "cancelled", "duration_s", "strategy"}
+SUMMARY_KEYS = {
+    "total",
+    "ok",
+    "broken",
+    "error",
+    "excluded",
+    "cancelled",
+    "warnings",
+    "duration_s",
+    "strategy",
+}
 OUTCOMES = ("ok", "broken", "error", "excluded", "cancelled")
 
 

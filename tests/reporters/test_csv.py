@@ -22,6 +22,7 @@ DOCUMENTED_COLUMNS = (
     "attempts",
     "sources",
     "health",
+    "warning",
 )
 
 
