@@ -67,7 +67,7 @@ def _clear(cache_file: Path | None) -> None:
     from checker.store import queries
 
     path = _path(cache_file, must_exist=False)
-    removed = queries.clear(path)
+    removed = _guarded(lambda: queries.clear(path))
     sys.stdout.write(f"{'removed' if removed else 'no store at'} {path}\n")
 
 

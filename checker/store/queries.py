@@ -10,7 +10,7 @@ from typing import Any
 
 from checker.store.codec import RECORD, Check, history, iso
 from checker.store.health import FLAKY_WINDOW, flips
-from checker.store.schema import VERSION, connect
+from checker.store.schema import VERSION, StoreError, connect
 
 
 @dataclass(slots=True, frozen=True)
@@ -85,9 +85,12 @@ def prune(path: Path, older_than: float) -> tuple[int, int]:
 
 
 def clear(path: Path) -> bool:
-    """Remove the store, whatever the file holds (the way out of a damaged one)."""
+    """Remove the store, whatever the file holds (the way out of a damaged
+    one); never anything but regular files (``--cache-file /dev/null``)."""
     found = False
     for file in _files(path):
+        if file.exists() and not file.is_file():
+            raise StoreError(f"{str(file)!r} is not a regular file: not removed")
         try:
             file.unlink()
             found = True

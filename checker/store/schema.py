@@ -59,6 +59,8 @@ def connect(path: Path, *, readonly: bool = False, threads: bool = False) -> sql
     """A connection to the store at ``path``, created and migrated as needed
     (read-only connections expect a store already opened for writing).
     ``threads``: the caller hands it from one thread to another, never sharing it."""
+    if path.exists() and not path.is_file():  # a directory, a device (/dev/null)…
+        raise StoreError(f"the store {str(path)!r} is not a regular file")
     try:
         if readonly:
             db = sqlite3.connect(

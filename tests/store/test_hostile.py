@@ -103,3 +103,13 @@ def test_a_row_another_program_damaged_is_a_miss_not_a_crash(
     assert code == 0, err
     assert result["outcome"] == "ok"
     assert result["health"] is not None
+
+
+@pytest.mark.parametrize("path", ["/dev/null", "/tmp", "/"])
+def test_a_store_path_that_is_no_regular_file_is_refused_and_never_removed(path: str) -> None:
+    run = run_cli(["--no-config", "--cache", "--cache-file", path, "http://127.0.0.1:9/"])
+    assert run.exit_code == 2
+    assert "not a regular file" in run.stderr
+    clear = run_cli(["cache", "clear", "--cache-file", path])
+    assert clear.exit_code == 2
+    assert Path(path).exists()
