@@ -85,6 +85,23 @@ class SourceFormat(StrEnum):
     CSS = "css"  # url() and @import in stylesheets
 
 
+class FailOnMode(StrEnum):
+    """``--fail-on``: which failures make the exit code 1 (checker/store/health.py)."""
+
+    ANY = "any"
+    NEW = "new"
+    PERSISTENT = "persistent"
+
+
+class HistoryFormat(StrEnum):
+    """``urlcheck history --format``; wired in ``checker.cli.store.render``."""
+
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
 class Panel(StrEnum):
     """The groups ``--help`` shows options in, in this order."""
 
@@ -94,6 +111,7 @@ class Panel(StrEnum):
     OUTPUT = "Output"
     CRAWL = "Crawling"
     SCALING = "Scaling"
+    CACHE = "Cache"
     CONFIGURATION = "Configuration"
 
 

@@ -7,6 +7,7 @@ cancellation, becomes that URL's ``internal`` result and the run goes on.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import sys
 import time
@@ -16,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import aiohttp
+from yarl import URL
 
 from checker import strategies
 from checker.choices import Fragments
@@ -33,6 +35,8 @@ from checker.scheduler import Attempt, Attempted, Rules, Schedule
 from checker.scheduler.hostkey import host_of
 from checker.session import open_session
 from checker.settings import Settings
+from checker.store import Store, path_of
+from checker.store.memory import Memory
 from checker.targets import TargetIndex
 
 if TYPE_CHECKING:
@@ -49,14 +53,21 @@ class Check:
     decides whether its failure is only a warning. Never raises but for
     cancellation."""
 
-    __slots__ = ("_debug", "_gate", "_judge", "_probe", "_secrets")
+    __slots__ = ("_debug", "_gate", "_judge", "_memory", "_probe", "_secrets")
 
-    def __init__(self, gate: Gate, probe: ProbeLike, settings: Settings) -> None:
+    def __init__(
+        self, gate: Gate, probe: ProbeLike, settings: Settings, memory: Memory | None = None
+    ) -> None:
         self._gate = gate
         self._probe = probe
         self._judge = Judge.of(settings)
         self._debug = settings.debug
         self._secrets = forms(settings.secrets)
+        self._memory = memory  # the store (--cache): results reused, health set
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
 
     def limits(self, host: str) -> tuple[int, float]:
         return self._probe.limits(host)
@@ -70,11 +81,15 @@ class Check:
         """Attempt number ``tries`` at ``target``: a final :class:`Result`, or
         an :class:`Attempted` the scheduler may retry."""
         try:
-            admitted = await self._gate(target)
-            if isinstance(admitted, Result):
-                answer: Result | Attempted = admitted
+            answer: Result | Attempted
+            if self._memory is not None:
+                answer = await self._remembered(target, tries, self._memory)
             else:
-                answer = await self._probe(target, admitted, tries)
+                admitted = await self._gate(target)
+                if isinstance(admitted, Result):
+                    answer = admitted
+                else:
+                    answer = await self._probe(target, admitted, tries)
             return self.judged(answer)
         except Exception as exc:  # a bug: CancelledError is not an Exception, so it passes
             if self._debug:
@@ -91,6 +106,32 @@ class Check:
         # Judged whether or not it is retried: a retry is judged again.
         judged = judge(answer.result)
         return answer if judged is answer.result else dataclasses.replace(answer, result=judged)
+
+    async def _remembered(self, target: Target, tries: int, memory: Memory) -> Result | Attempted:
+        """The check with the store (--cache): asked after the exclusion
+        rules (an excluded URL stays excluded) and, unless admitting may ask
+        DNS (--exclude-private), before the rest of the gate; every result
+        that is not excluded gets its health here, so fail-fast sees it."""
+        gate = self._gate
+        excluded = gate.excluded(target)
+        if excluded is not None:
+            return excluded
+        admitted: Result | URL | None = await gate(target, True) if gate.resolves else None
+        if isinstance(admitted, Result):
+            memory.note(memory.row(target), admitted)
+            return admitted
+        row = memory.row(target)
+        cached = memory.reuse(target, row)
+        if cached is not None:
+            return Attempted(cached, requests=0)  # no request was sent for it
+        if admitted is None:
+            admitted = await gate(target, True)
+            if isinstance(admitted, Result):
+                memory.note(row, admitted)
+                return admitted
+        answer = await self._probe(target, admitted, tries)
+        memory.note(row, answer.result if isinstance(answer, Attempted) else answer)
+        return answer
 
     def print_traceback(self, target: Target, exc: Exception) -> None:
         text = f"urlcheck: internal error while checking {target.url}\n"
@@ -121,7 +162,8 @@ def check_for(
         from checker.wayback import Suggest, Wayback
 
         probe = Suggest(probe, Wayback(session, settings), settings.retries)
-    return Check(Gate(settings, ignore), probe, settings)
+    memory = Memory(settings, forms(settings.secrets)) if settings.cache else None
+    return Check(Gate(settings, ignore), probe, settings, memory)
 
 
 # Starts a crawl over the run's session and plain check (Run._start_crawl).
@@ -174,6 +216,7 @@ async def checks(
                 yield result
         finally:
             await stream.aclose()
+            plain.close()
 
 
 class Run:
@@ -196,6 +239,9 @@ class Run:
         self._secrets = forms(settings.secrets)
         # Filled in as the run goes, one entry per host; only with --host-stats.
         self.host_stats: dict[str, HostStats] | None = {} if settings.host_stats else None
+        # --cache: opened here so that a bad store fails before any request
+        # (StoreError); results are recorded as they are reported, in batches.
+        self._store = Store(path_of(settings.cache_file)) if settings.cache else None
 
     async def results(self) -> AsyncGenerator[Result, None]:
         self._started = time.perf_counter()
@@ -208,12 +254,20 @@ class Run:
             self._targets,
             self._start_crawl if self.settings.crawl else None,
         )
+        store = self._store
+        flusher = asyncio.create_task(store.keep_flushing()) if store is not None else None
         try:
             async for result in checked:
                 self._count(redact(result, self._secrets))
+                if store is not None:
+                    store.add(result)  # masked: the store holds what reports show
                 yield result
         finally:
             await checked.aclose()
+            if flusher is not None:
+                flusher.cancel()
+            if store is not None:
+                store.finish(self.summary, len(self._targets))
         if self.summary.total < len(self._targets):  # else a second pass over the index for nothing
             for result in self.unfinished():
                 yield result

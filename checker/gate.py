@@ -52,11 +52,25 @@ class Gate:
         off = settings.fragments is Fragments.OFF
         self._anchors = None if off else LocalAnchors(settings.max_page_size)
 
-    async def __call__(self, target: Target) -> Result | URL:
+    @property
+    def resolves(self) -> bool:
+        """Whether admitting a URL may ask DNS (``--exclude-private``)."""
+        return self._private is not None
+
+    def excluded(self, target: Target) -> Result | None:
+        """Step 1 alone: the target's ``excluded`` result, if the rules exclude it."""
+        reason = self._filter(target.url)
+        return (
+            None if reason is None else Result.for_target(target, Outcome.EXCLUDED, reason=reason)
+        )
+
+    async def __call__(self, target: Target, filtered: bool = False) -> Result | URL:
+        """``filtered``: step 1 was asked already (:meth:`excluded`)."""
         url = target.url
-        reason = self._filter(url)
-        if reason is not None:
-            return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
+        if not filtered:
+            reason = self._filter(url)
+            if reason is not None:
+                return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         local = localfile.check(target, self._lookup, self._anchors)
         if local is not None:
             return local

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from checker import github_actions
@@ -63,7 +64,14 @@ def options_of(
         host_stats=settings.host_stats,
         actions=github_actions.active(environ),
         shard=shard,
+        store=_store_of(settings),
     )
+
+
+def _store_of(settings: Settings) -> Path | None:
+    from checker.store import path_of
+
+    return path_of(settings.cache_file) if settings.cache else None
 
 
 @contextlib.contextmanager

@@ -143,6 +143,7 @@ def test_the_action_declares_its_inputs_and_output() -> None:
         "job-summary",
         "sarif",
         "annotations",
+        "cache",
     }
     assert (inputs["fail"]["default"], inputs["job-summary"]["default"]) == ("true", "true")
     assert inputs["fail-if-empty"]["default"] == "true"
@@ -248,3 +249,32 @@ def test_the_pre_commit_hook_runs_urlcheck_over_documents() -> None:
     assert hook["require_serial"] is True  # one run, each URL checked once
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'urlcheck = "checker.cli:main"' in pyproject
+
+
+def test_cache_keeps_the_store_in_the_workspace_and_actions_cache_saves_it(
+    site: tuple[Runner, ServerThread],
+) -> None:
+    runner, _ = site
+    first = runner.run(args="links.txt --fail-on new", cache="true")
+    assert first.code == 1  # both failures are new
+    store = runner.workspace / ".urlcheck" / "cache.sqlite"
+    assert store.is_file()
+    second = runner.run(args="links.txt --fail-on new", cache="true")
+    assert second.code == 0, second.stderr  # the 404 is known now: excused
+    steps = {s.get("name"): s for s in ACTION["runs"]["steps"]}
+    restore = steps["Restore the store of results"]
+    save = steps["Save the store of results"]
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert save["uses"].startswith("actions/cache/save@")
+    assert "always()" in save["if"]
+    assert restore["with"]["key"] == save["with"]["key"]
+    fallbacks = restore["with"]["restore-keys"].splitlines()
+    assert "head_ref || github.ref_name" in fallbacks[0]
+    assert "default_branch" in fallbacks[1]
+    assert restore["with"]["path"].endswith("/.urlcheck")
+
+
+def test_without_cache_no_store_is_written(site: tuple[Runner, ServerThread]) -> None:
+    runner, _ = site
+    assert runner.run(args="links.txt").code == 1
+    assert not (runner.workspace / ".urlcheck").exists()

@@ -82,7 +82,7 @@ def test_a_warned_403_keeps_exit_0_and_shows_in_every_format(
     lines = [json.loads(line) for line in text["jsonl"].splitlines()]
     assert [r.get("warning") for r in lines if r["url"] == forbidden] == ["matched --warn 403"]
 
-    assert text["csv"].splitlines()[0].endswith(",sources,warning")
+    assert text["csv"].splitlines()[0].endswith(",sources,health,warning")
     assert any(
         line.startswith(forbidden) and line.endswith(",matched --warn 403")
         for line in text["csv"].splitlines()

@@ -203,4 +203,8 @@ def build() -> Group:
         )
     )
     group.add_command(_merge_command())
+    from checker.cli.store import commands
+
+    for command in commands():
+        group.add_command(command)
     return group

@@ -100,8 +100,12 @@ async def _check(
     from checker.output import OutputError, open_output
     from checker.reporting import reporters
     from checker.runner import Driver
+    from checker.store import StoreError
 
-    driver = Driver(settings, index, ignore)
+    try:
+        driver = Driver(settings, index, ignore)
+    except StoreError as exc:
+        raise UsageFailure(str(exc)) from None
     with contextlib.ExitStack() as outputs:
         # Every output is opened before the first request, so an unwritable
         # path fails fast (exit 2), and each is renamed into place at the end.

@@ -56,6 +56,6 @@ def make_reporter(fmt: Format, out: TextIO, err: TextIO, options: ReportOptions)
         case Format.HTML:
             from checker.reporters.html import HtmlReporter
 
-            return HtmlReporter(out)
+            return HtmlReporter(out, options)
         case _:
             assert_never(fmt)

@@ -24,6 +24,7 @@ from typing import TextIO
 
 from checker.models import Result, Summary
 from checker.reporters.describe import where
+from checker.reporters.health import note
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape, summary_line
@@ -38,6 +39,7 @@ COLUMNS = (
     "elapsed_ms",
     "attempts",
     "sources",
+    "health",  # --cache: new, flaky or known (checker/reporters/health.py); else empty
     "warning",  # last: a reader of the older columns by position still works
 )
 
@@ -69,6 +71,7 @@ def row(result: Result, text: Callable[[str], str] = cell) -> list[object]:
         None if result.elapsed_ms is None else round(result.elapsed_ms, 3),
         result.attempts,
         text(";".join(where(source) for source in result.sources)),
+        note(result),
         None if result.warning is None else text(result.warning),
     ]
 

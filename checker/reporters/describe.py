@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from checker.models import Outcome, Result, Source
+from checker.reporters.health import note
 from checker.sources import ARG, STDIN
 
 CANCELLED = "cancelled before it finished (fail-fast or interrupt)"
@@ -15,17 +16,22 @@ CANCELLED = "cancelled before it finished (fail-fast or interrupt)"
 def reason(result: Result) -> str:
     """Why a result is what it is, in a few words: ``HTTP 404``,
     ``timeout: no complete response within 3 s``, ``excluded: matches …``,
-    then its notes: ``; warning: matched --warn 404``, ``; moved permanently to …``."""
+    then its notes: ``; warning: matched --warn 404``, ``; moved permanently to …``,
+    ``; known: failing 3 runs since …`` (--cache)."""
     return "; ".join((_reason(result), *notes(result)))
 
 
 def notes(result: Result) -> tuple[str, ...]:
     """What a result adds to its reason: that its failure is only a warning
-    (--warn, --redirects warn), and where its link moved permanently (301/308)."""
-    if result.warning is None and result.moved_to is None:
+    (--warn, --redirects warn), where its link moved permanently (301/308),
+    and what the store knows of a failure (new, known, flaky)."""
+    mark = note(result)
+    if result.warning is None and result.moved_to is None and mark is None:
         return ()
     said = () if result.warning is None else (f"warning: {result.warning}",)
-    return said if result.moved_to is None else (*said, f"moved permanently to {result.moved_to}")
+    if result.moved_to is not None:
+        said = (*said, f"moved permanently to {result.moved_to}")
+    return said if mark is None else (*said, mark)
 
 
 def _reason(result: Result) -> str:

@@ -29,10 +29,12 @@ from checker._version import __version__
 from checker.hoststats import HostStats, HostTable
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import reason
-from checker.reporters.interface import Reporter
+from checker.reporters.health import is_new, note
+from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import json_safe, xml_safe
 from checker.reporters.plain import escape as printable
 from checker.reporters.stats import latency_histogram
+from checker.reporters.timeline import marks
 
 _STYLE = resources.files("checker.reporters").joinpath("html_report.css").read_text("utf-8")
 _SCRIPT = resources.files("checker.reporters").joinpath("html_report.js").read_text("utf-8")
@@ -52,7 +54,8 @@ _CSP = (
 MAX_HOST_ROWS = 200
 
 # Column order of each row in the JSON block; html_report.js reads the same order.
-# url, outcome, status, reason, elapsed_ms, attempts, sources, final_url
+# url, outcome, status, reason, elapsed_ms, attempts, sources, final_url,
+# then with --cache: the store's mark (new, known, flaky), new (0/1), the timeline
 _Row = list[Any]
 
 
@@ -86,6 +89,9 @@ def _row(result: Result) -> _Row:
         result.attempts,
         printable(sources),
         None if result.final_url is None else printable(result.final_url),
+        note(result),
+        int(is_new(result)),
+        None,  # the timeline, filled in from the store at the end
     ]
 
 
@@ -237,6 +243,7 @@ def _page(summary: Summary, rows: list[_Row], hosts: HostTable) -> str:
 <input type="search" id="filter" placeholder="Filter: URL, reason, status or file" \
 aria-label="Filter results">
 <select id="outcome" aria-label="Outcome"><option value="">all outcomes</option>{options}</select>
+{_new_filter(rows)}
 <span id="shown" aria-live="polite"></span>
 </div>
 <table id="results"><thead><tr>{headers}</tr></thead><tbody></tbody></table>
@@ -254,11 +261,19 @@ aria-label="Filter results">
 """
 
 
+def _new_filter(rows: list[_Row]) -> str:
+    """With the store's health: a filter for the failures new since the last run."""
+    if not any(row[8] is not None or row[10] is not None for row in rows):
+        return ""
+    return '<label><input type="checkbox" id="new-only"> new since last run</label>'
+
+
 class HtmlReporter(Reporter):
     """Keeps one small row per result: the page needs them all, sorted and filtered."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, options: ReportOptions | None = None) -> None:
         self._out = out
+        self._store = None if options is None else options.store
         self._rows: list[_Row] = []
         self._hosts = HostTable()
 
@@ -270,5 +285,9 @@ class HtmlReporter(Reporter):
         self._hosts.merge(hosts)  # the busiest hosts by requests come first
 
     def finish(self, summary: Summary) -> None:
+        if self._store is not None:  # each URL's recent checks, this run's included
+            found = marks(self._store, (row[0] for row in self._rows))
+            for row in self._rows:
+                row[10] = found.get(row[0])
         self._out.write(render(summary, self._rows, self._hosts))
         self._out.flush()

@@ -2,7 +2,8 @@
 // Renders the results table from the JSON block: sort by any column, filter by
 // text and outcome. Data reaches the page only through textContent.
 (() => {
-  // Row layout (html.py): url, outcome, status, reason, elapsed_ms, attempts, sources, final_url
+  // Row layout (html.py): url, outcome, status, reason, elapsed_ms, attempts, sources, final_url,
+  // mark (new/known/flaky), new (0/1), timeline (".x.." oldest first)
   const SEVERITY = { error: 0, broken: 1, cancelled: 2, excluded: 3, ok: 4 };
   const NUMERIC = new Set([2, 4, 5]);
   const PAGE = 500; // rows added per "Show more": the DOM stays light on huge runs
@@ -18,6 +19,7 @@
   const shown = document.getElementById("shown");
   const more = document.getElementById("more");
   const cards = [...document.querySelectorAll("button.card[data-outcome]")];
+  const newOnly = document.getElementById("new-only"); // only with --cache
 
   // Worst first by default, so failures are what one sees on opening.
   let sortCol = 1;
@@ -47,6 +49,19 @@
     return td;
   }
 
+  // The store's recent checks of a URL, oldest first: one small block each.
+  function timeline(marks) {
+    const line = document.createElement("span");
+    line.className = "timeline";
+    line.title = "recent checks, oldest first";
+    for (const m of marks) {
+      const tick = document.createElement("span");
+      tick.className = m === "." ? "tick ok" : "tick failed";
+      line.appendChild(tick);
+    }
+    return line;
+  }
+
   function render() {
     const frag = document.createDocumentFragment();
     for (const { r } of view.slice(0, limit)) {
@@ -70,6 +85,7 @@
       cell(tr, r[2] ?? "");
       const reason = cell(tr, r[3]);
       if (r[7] && r[7] !== r[0]) reason.title = "final URL: " + r[7];
+      if (r[10]) reason.appendChild(timeline(r[10]));
       cell(tr, ms(r[4]));
       cell(tr, r[5]);
       cell(tr, r[6]);
@@ -85,7 +101,9 @@
   function update() {
     const q = filter.value.trim().toLowerCase();
     const o = outcome.value;
-    view = rows.filter((x) => (!o || x.r[1] === o) && (!q || x.text.includes(q)));
+    const fresh = newOnly !== null && newOnly.checked;
+    view = rows.filter((x) => (!o || x.r[1] === o) && (!q || x.text.includes(q)) &&
+      (!fresh || x.r[9] === 1));
     view.sort(compare);
     for (const th of headers) {
       const col = Number(th.dataset.col);
@@ -114,6 +132,7 @@
   }
   filter.addEventListener("input", () => { limit = PAGE; update(); });
   outcome.addEventListener("change", () => { limit = PAGE; update(); });
+  if (newOnly) newOnly.addEventListener("change", () => { limit = PAGE; update(); });
   more.addEventListener("click", () => { limit += PAGE; render(); });
   update();
 })();

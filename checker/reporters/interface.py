@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.models import LateSources, Result, Summary
@@ -32,6 +33,8 @@ class ReportOptions:
     actions: bool = False
     # --shard: which shard of which input the report holds; json and jsonl record it.
     shard: ShardStamp | None = None
+    # --cache: the store, for the HTML report's per-URL timelines (None: no store).
+    store: Path | None = None
 
 
 class Reporter(ABC):

@@ -20,6 +20,7 @@ from typing import TextIO
 
 from checker.models import Outcome, Result, Summary
 from checker.reporters.describe import occurrences, reason, where
+from checker.reporters.health import is_new
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape
@@ -99,17 +100,10 @@ class MarkdownReport:
             f"| {summary.total} | {summary.ok} | {summary.broken} | {summary.error} "
             f"| {summary.excluded} | {summary.cancelled} | {summary.duration_s:.2f} s |",
         ]
-        if self._failures:
-            lines += ["", "### Failures"]
-            path = None
-            for source, result in occurrences(self._failures):
-                if source.path != path:
-                    path = source.path
-                    lines += ["", f"#### {code(path)}", ""]
-                lines.append(
-                    f"- [ ] {link(result.url)} — {escape_text(reason(result))} "
-                    f"({escape_text(where(source))})"
-                )
+        new = [r for r in self._failures if is_new(r)]
+        known = [r for r in self._failures if not is_new(r)] if new else self._failures
+        for heading, failures in (("New failures", new), ("Failures", known)):
+            lines += _failures(heading, failures)
         if self._moved:
             lines += ["", f"### Moved permanently ({len(self._moved)})", ""]
             lines += [
@@ -124,6 +118,23 @@ class MarkdownReport:
                     for r in sorted(results, key=lambda r: r.url)
                 ]
         return "\n".join(lines) + "\n"
+
+
+def _failures(heading: str, failures: list[Result]) -> list[str]:
+    """A heading, then the failures grouped by source file as task-list items."""
+    if not failures:
+        return []
+    lines = ["", f"### {heading}"]
+    path = None
+    for source, result in occurrences(failures):
+        if source.path != path:
+            path = source.path
+            lines += ["", f"#### {code(path)}", ""]
+        lines.append(
+            f"- [ ] {link(result.url)} — {escape_text(reason(result))} "
+            f"({escape_text(where(source))})"
+        )
+    return lines
 
 
 class MarkdownReporter(Reporter):

@@ -1,7 +1,8 @@
-"""text: for people. Failures first, grouped by kind, then successes (``-v``),
-then the slowest URLs, the hosts (``-v``) and one summary line. Colour only on
-a terminal; rich honours ``NO_COLOR``. Inside GitHub Actions every piece of
-untrusted text is neutralised, as the runner reads stdout for commands.
+"""text: for people. New failures first (``--cache``), then failures grouped
+by kind, then successes (``-v``), then the slowest URLs, the hosts (``-v``)
+and one summary line. Colour only on a terminal; rich honours ``NO_COLOR``.
+Inside GitHub Actions every piece of untrusted text is neutralised, as the
+runner reads stdout for commands.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rich.text import Text
 from checker.hoststats import HostTable, table
 from checker.models import LateSources, Outcome, Places, Result, Summary, count_places
 from checker.reporters.describe import notes
+from checker.reporters.health import is_new
 from checker.reporters.interface import Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape, summary_line
@@ -85,6 +87,7 @@ class TextReporter(Reporter):
             file=out, highlight=False, soft_wrap=True, emoji=False, markup=False
         )
         self._failures: dict[str, list[Result]] = {}
+        self._new: list[Result] = []  # --cache: failures of URLs ok last time, shown first
         self._others: dict[Outcome, list[Result]] = {}
         self._moved: list[Result] = []  # ok, moved permanently: listed even without -v
         self._slowest = Slowest(SLOWEST)
@@ -93,10 +96,13 @@ class TextReporter(Reporter):
 
     def add(self, result: Result) -> None:
         if result.outcome.failed:
-            group = group_of(result)
-            # Warnings sort after every failure ("warning: " > "error: ").
-            group = group if result.warning is None else f"{WARNING}{group}"
-            self._failures.setdefault(group, []).append(result)
+            if is_new(result) and result.warning is None:
+                self._new.append(result)  # --cache: shown first, under its own heading
+            else:
+                group = group_of(result)
+                # Warnings sort after every failure ("warning: " > "error: ").
+                group = group if result.warning is None else f"{WARNING}{group}"
+                self._failures.setdefault(group, []).append(result)
         elif self._options.verbose:
             self._others.setdefault(result.outcome, []).append(result)
         elif result.moved_to is not None and not self._options.quiet:
@@ -117,6 +123,10 @@ class TextReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         console = self._console
+        if self._new:
+            console.print(Text(f"new failures ({len(self._new)})", style="bold red"))
+            for result in self._new:
+                self._line(result)
         for group, results in sorted(self._failures.items()):
             style = "bold yellow" if group.startswith(WARNING) else "bold red"
             console.print(Text(f"{group} ({len(results)})", style=style))

@@ -1,9 +1,9 @@
 """The one settings model shared by the CLI, configuration files and the library.
 
 Each option is declared once, as a field of one of the panel models below
-(inputs.py, checking.py, http.py, output.py, crawl.py, scale.py: one per
-``--help`` panel): its type, default, limits and help (``Field(description=...)``), and how it looks
-on the command line (:class:`checker.choices.Cli`). The CLI is built from
+(inputs.py, checking.py, http.py, output.py, crawl.py, scale.py, store.py: one
+per ``--help`` panel): its type, default, limits and help
+(``Field(description=...)``), and how it looks on the command line (:class:`checker.choices.Cli`). The CLI is built from
 these fields (checker/cli/options.py), so ``--help``, the README and library
 callers cannot drift apart. :class:`Settings` joins them and is validated
 once, from raw values (checker/config.py merges a file's with the command
@@ -31,8 +31,10 @@ from checker.settings.http import HttpSettings
 from checker.settings.inputs import InputSettings
 from checker.settings.output import OutputSettings
 from checker.settings.scale import ScaleSettings, Shard
+from checker.settings.store import FailOn, StoreSettings
 
 __all__ = [
+    "FailOn",
     "Header",
     "HostPolicy",
     "Remap",
@@ -47,7 +49,13 @@ __all__ = [
 # Fields come in panel order: pydantic lists a base's fields after those of
 # the bases that follow it in the class statement, so the last base is first.
 class Settings(
-    ScaleSettings, CrawlSettings, OutputSettings, HttpSettings, CheckingSettings, InputSettings
+    StoreSettings,
+    ScaleSettings,
+    CrawlSettings,
+    OutputSettings,
+    HttpSettings,
+    CheckingSettings,
+    InputSettings,
 ):
     """Everything that shapes a run. Defaults follow lychee unless the README says why not."""
 

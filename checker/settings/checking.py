@@ -35,8 +35,8 @@ class CheckingSettings(BaseModel):
     workers: Annotated[Processes, Cli(metavar="N|auto")] = Field(
         default=1,
         description="Worker processes, each checking the URLs of its share of the hosts "
-        "(auto: one per usable core); --concurrency is split among them. A --crawl "
-        "runs in one process.",
+        "(auto: one per usable core); --concurrency is split among them. --crawl and "
+        "--cache run in one process.",
     )
     per_host: Workers = Field(default=10, description="Requests in flight to one host.")
     accept: Annotated[Accept, Cli(metavar="STATUSES")] = Field(

@@ -28,9 +28,11 @@ def processes(settings: Settings, targets: int) -> int:
     ``--concurrency`` or the targets there are. 1 is no worker at all.
 
     A crawl runs in one process: its frontier grows from the pages it reads,
-    and the index it grows lives in that process (checker/crawl/).
+    and the index it grows lives in that process (checker/crawl/). So does a
+    run with the store (--cache): its results are recorded as they are
+    reported, by the run that reports them (engine.Run).
     """
-    if settings.crawl:
+    if settings.crawl or settings.cache:
         return 1
     wanted = usable_cores() if settings.workers == "auto" else settings.workers
     return max(1, min(wanted, settings.concurrency, targets))

@@ -21,6 +21,7 @@ DOCUMENTED_COLUMNS = (
     "elapsed_ms",
     "attempts",
     "sources",
+    "health",
     "warning",
 )
 

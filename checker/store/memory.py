@@ -1,0 +1,67 @@
+"""What a check asks the store: a result young enough to reuse instead of a
+request, and the URL's health once its result is known (engine.Check)."""
+
+from __future__ import annotations
+
+import time
+
+from checker.models import Outcome, Result, Target
+from checker.redact import redact
+from checker.settings import Settings
+from checker.store import Lookup, Row, path_of
+from checker.store.codec import load
+from checker.store.health import stored, updated
+from checker.store.schema import StoreError
+
+
+class Memory:
+    """One run's questions to the store, over a read-only connection of its own."""
+
+    __slots__ = ("_fail_on", "_lookup", "_max_age", "_reuse", "_secrets")
+
+    def __init__(self, settings: Settings, secret_forms: tuple[str, ...]) -> None:
+        self._lookup: Lookup | None = Lookup(path_of(settings.cache_file))
+        self._max_age = settings.max_cache_age
+        self._reuse = settings.cache_status.statuses if settings.cache_status else frozenset()
+        self._fail_on = settings.fail_on
+        self._secrets = secret_forms
+
+    def row(self, target: Target) -> Row | None:
+        """The stored row of ``target``'s URL, stored as it is reported: masked."""
+        if self._lookup is None:
+            return None
+        url = target.url
+        # Masked as the engine masks it; nothing to mask is the common case.
+        key = url if not self._secrets and "@" not in url else self._masked(url)
+        try:
+            return self._lookup.row(key)
+        except StoreError:  # the file went away or changed under the run: check as usual
+            self._lookup = None
+            return None
+
+    def _masked(self, url: str) -> str:
+        return redact(Result(url, Outcome.OK), self._secrets).url
+
+    def reuse(self, target: Target, row: Row | None) -> Result | None:
+        """The stored result, when it is young enough and of a kind reused:
+        HTTP(S) only (a local file is cheap to look at, and may be gone)."""
+        if row is None or time.time() - row.checked_at > self._max_age:
+            return None
+        if not target.url[:8].lower().startswith(("http://", "https://")):
+            return None
+        if row.outcome != "ok" and not (row.outcome == "broken" and row.status in self._reuse):
+            return None
+        result = load(row.result, row.outcome, row.status, target, row.checked_at)
+        if result is not None:
+            result.health = stored(row, self._fail_on)
+        return result
+
+    def note(self, row: Row | None, result: Result) -> None:
+        """Set ``result.health``: its history with this check added."""
+        if result.outcome in (Outcome.EXCLUDED, Outcome.CANCELLED):
+            return
+        result.health = updated(row, result, time.time(), self._fail_on)
+
+    def close(self) -> None:
+        if self._lookup is not None:
+            self._lookup.close()
