@@ -1,13 +1,14 @@
 """The one settings model shared by the CLI, configuration files and the library.
 
 Each option is declared once, as a field of one of the panel models below
-(inputs.py, checking.py, http.py, output.py, crawl.py, scale.py, store.py: one
-per ``--help`` panel): its type, default, limits and help
-(``Field(description=...)``), and how it looks on the command line (:class:`checker.choices.Cli`). The CLI is built from
-these fields (checker/cli/options.py), so ``--help``, the README and library
-callers cannot drift apart. :class:`Settings` joins them and is validated
-once, from raw values (checker/config.py merges a file's with the command
-line's). Secret values are ``SecretStr`` and listed by :attr:`Settings.secrets`.
+(inputs.py, checking.py, http.py, output.py, crawl.py, scale.py, store.py:
+one per ``--help`` panel): its type, default, limits and help
+(``Field(description=...)``), and how it looks on the command line
+(:class:`checker.choices.Cli`). The CLI is built from these fields
+(checker/cli/options.py), so ``--help``, the README and library callers
+cannot drift apart. :class:`Settings` joins them and is validated once, from
+raw values (checker/config.py merges a file's with the command line's).
+Secret values are ``SecretStr`` and listed by :attr:`Settings.secrets`.
 """
 
 from __future__ import annotations
