@@ -39,7 +39,20 @@ def test_signal_stops_every_worker_with_a_whole_report(signum: int, code: int) -
     with serve(site, HOSTS) as servers:
         fast = [s.url("/fast") for s in servers]
         slow = [s.url(f"/slow/{n}") for n in range(2) for s in servers]
-        proc = spawn_cli(["--workers", "2", "--format", "jsonl", "--retries", "0", *fast, *slow])
+        proc = spawn_cli(
+            [
+                "--workers",
+                "2",
+                "--format",
+                "jsonl",
+                "--retries",
+                "0",
+                "--timeout",
+                "120",
+                *fast,
+                *slow,
+            ]
+        )
         assert proc.stdout is not None
         # The fast answers are reported (streamed) while the slow ones are held.
         first = [json.loads(read_line(proc.stdout, 60)) for _ in fast]
@@ -61,7 +74,9 @@ def test_a_killed_worker_loses_nothing_and_exits_3() -> None:
     site = CountingSite()
     with serve(site, HOSTS) as servers:
         urls = [s.url(f"/slow/{n}") for s in servers for n in range(3)]
-        proc = spawn_cli(["--workers", "2", "--format", "json", "--retries", "0", *urls])
+        proc = spawn_cli(
+            ["--workers", "2", "--format", "json", "--retries", "0", "--timeout", "120", *urls]
+        )
         wait_until(lambda: site.holding() == 6 and len(children(proc.pid)) == 2)
         # The first worker spawned checks bucket 0: HOSTS[0]'s URLs.
         victim = min(children(proc.pid))
@@ -95,16 +110,23 @@ def test_a_dead_workers_later_urls_are_reported_lost_too(monkeypatch: pytest.Mon
     with serve(site, HOSTS) as servers:
         urls = [s.url(f"/slow/{n}") for s in servers for n in range(12)]
 
+        # The suite's own process may have other children by now: the
+        # workers are the ones that were not there before the run.
+        before = set(children(os.getpid()))
+
+        def workers() -> list[int]:
+            return sorted(set(children(os.getpid())) - before)
+
         def kill_first_worker() -> None:
             # Worker 0 holds one request and is given its window of 4; the
             # targets behind them wait (as a single run's lookahead would).
-            wait_until(lambda: site.holding() == 1 and len(children(os.getpid())) == 2)
-            os.kill(min(children(os.getpid())), signal.SIGKILL)
+            wait_until(lambda: site.holding() == 1 and len(workers()) == 2)
+            os.kill(workers()[0], signal.SIGKILL)
             site.released = True
 
         killer = threading.Thread(target=kill_first_worker)
         killer.start()
-        settings = Settings(workers=2, concurrency=2, retries=0)
+        settings = Settings(workers=2, concurrency=2, retries=0, timeout=120)
         report = check_sync(urls, settings=settings)
         killer.join()
     kinds = {r.url: r.error.kind.value if r.error else r.outcome.value for r in report.results}
