@@ -17,7 +17,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import aiohttp
-from yarl import URL
 
 from checker import strategies
 from checker.choices import Fragments
@@ -83,7 +82,7 @@ class Check:
         try:
             answer: Result | Attempted
             if self._memory is not None:
-                answer = await self._remembered(target, tries, self._memory)
+                answer = await self._memory.check(self._gate, self._probe, target, tries)
             else:
                 admitted = await self._gate(target)
                 if isinstance(admitted, Result):
@@ -106,32 +105,6 @@ class Check:
         # Judged whether or not it is retried: a retry is judged again.
         judged = judge(answer.result)
         return answer if judged is answer.result else dataclasses.replace(answer, result=judged)
-
-    async def _remembered(self, target: Target, tries: int, memory: Memory) -> Result | Attempted:
-        """The check with the store (--cache): asked after the exclusion
-        rules (an excluded URL stays excluded) and, unless admitting may ask
-        DNS (--exclude-private), before the rest of the gate; every result
-        that is not excluded gets its health here, so fail-fast sees it."""
-        gate = self._gate
-        excluded = gate.excluded(target)
-        if excluded is not None:
-            return excluded
-        admitted: Result | URL | None = await gate(target, True) if gate.resolves else None
-        if isinstance(admitted, Result):
-            memory.note(memory.row(target), admitted)
-            return admitted
-        row = memory.row(target)
-        cached = memory.reuse(target, row)
-        if cached is not None:
-            return Attempted(cached, requests=0)  # no request was sent for it
-        if admitted is None:
-            admitted = await gate(target, True)
-            if isinstance(admitted, Result):
-                memory.note(row, admitted)
-                return admitted
-        answer = await self._probe(target, admitted, tries)
-        memory.note(row, answer.result if isinstance(answer, Attempted) else answer)
-        return answer
 
     def print_traceback(self, target: Target, exc: Exception) -> None:
         text = f"urlcheck: internal error while checking {target.url}\n"

@@ -48,6 +48,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from checker import replies, retry
+from checker.answers import attempted
 from checker.auth import Credentials
 from checker.choices import Method
 from checker.deadlines import Deadlines, Task
@@ -59,23 +60,13 @@ from checker.hoststats import HostStats
 from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.proxy import Proxies
 from checker.replies import Reply
-from checker.scheduler import Attempted, Cause
+from checker.scheduler import Attempted
 from checker.scheduler.pacing import PACER, HopPacer
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
 if TYPE_CHECKING:
     from checker.pages import PageRead
-
-THROTTLE_STATUSES = retry.RETRY_AFTER_STATUSES
-# Connect-class failures count toward giving a host up (scheduler/hosts.py);
-# a timeout counts once per URL (it may be a black hole or a slow answer).
-FAILURE_CAUSES = {
-    ErrorKind.DNS: Cause.UNREACHABLE,
-    ErrorKind.CONNECT: Cause.UNREACHABLE,
-    ErrorKind.TLS: Cause.UNREACHABLE,
-    ErrorKind.TIMEOUT: Cause.SILENT,
-}
 
 
 class Probe:
@@ -134,45 +125,7 @@ class Probe:
             reply = await self._request("GET", parsed, policy, task, read=read)
             sent = replies.requests_of(reply)
         took = round((time.perf_counter() - started) * 1000, 1)
-        result = self._result(target, reply, tries, took, policy)
-        if isinstance(reply, Failure):
-            cause = FAILURE_CAUSES.get(reply.kind, Cause.NONE)
-            return Attempted(result, cause, retry.should_retry(None, reply), requests=sent)
-        status = reply.status
-        wait = retry.retry_after(reply.retry_after) if status in THROTTLE_STATUSES else None
-        if status == 429 or wait is not None:  # a 503 with Retry-After is a rate limit
-            cause = Cause.RATE_LIMITED
-        elif status >= 500:
-            cause = Cause.SERVER_ERROR
-        else:
-            cause = Cause.ANSWERED
-        return Attempted(result, cause, retry.should_retry(status, None), wait, sent)
-
-    def _result(
-        self,
-        target: Target,
-        reply: Reply | Failure,
-        attempts: int,
-        elapsed: float,
-        policy: Policy,
-    ) -> Result:
-        if isinstance(reply, Failure):
-            return Result.for_target(
-                target, Outcome.ERROR, error=reply, attempts=attempts, elapsed_ms=elapsed
-            )
-        # Built directly, not through for_target(**fields): this is once per URL.
-        return Result(
-            url=target.url,
-            outcome=Outcome.OK if reply.status in policy.accept else Outcome.BROKEN,
-            sources=target.sources,
-            status=reply.status,
-            final_url=reply.final_url,
-            redirects=reply.redirects,
-            elapsed_ms=elapsed,
-            attempts=attempts,
-            index=target.index,
-            moved_to=reply.moved_to,
-        )
+        return attempted(target, reply, tries, took, policy.accept, sent)
 
     async def _attempt(
         self, url: URL, host: str, policy: Policy, task: Task
@@ -198,7 +151,7 @@ class Probe:
         # A HEAD refused with 429/503 is the host asking us to slow down, not a
         # HEAD it gets wrong: it ends the attempt, so the scheduler's backoff and
         # retry honour it (Retry-After, backoff) instead of a GET right after.
-        if head in policy.accept or head in THROTTLE_STATUSES:
+        if head in policy.accept or head in retry.RETRY_AFTER_STATUSES:
             return reply, sent
         habits = self._habits
         if not habits.head_refused(host, head) and habits.believe(

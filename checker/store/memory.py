@@ -4,14 +4,22 @@ request, and the URL's health once its result is known (engine.Check)."""
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
+
+from yarl import URL
 
 from checker.models import Outcome, Result, Target
 from checker.redact import redact
+from checker.scheduler import Attempted
 from checker.settings import Settings
 from checker.store import Lookup, Row, path_of
 from checker.store.codec import load
 from checker.store.health import stored, updated
 from checker.store.schema import StoreError
+
+if TYPE_CHECKING:
+    from checker.gate import Gate
+    from checker.https_upgrade import ProbeLike
 
 
 class Memory:
@@ -61,6 +69,33 @@ class Memory:
         if result.outcome in (Outcome.EXCLUDED, Outcome.CANCELLED):
             return
         result.health = updated(row, result, time.time(), self._fail_on)
+
+    async def check(
+        self, gate: Gate, probe: ProbeLike, target: Target, tries: int
+    ) -> Result | Attempted:
+        """engine.Check with the store (--cache): asked after the exclusion
+        rules (an excluded URL stays excluded) and, unless admitting may ask
+        DNS (--exclude-private), before the rest of the gate; every result
+        that is not excluded gets its health here, so fail-fast sees it."""
+        excluded = gate.excluded(target)
+        if excluded is not None:
+            return excluded
+        admitted: Result | URL | None = await gate(target, True) if gate.resolves else None
+        if isinstance(admitted, Result):
+            self.note(self.row(target), admitted)
+            return admitted
+        row = self.row(target)
+        cached = self.reuse(target, row)
+        if cached is not None:
+            return Attempted(cached, requests=0)  # no request was sent for it
+        if admitted is None:
+            admitted = await gate(target, True)
+            if isinstance(admitted, Result):
+                self.note(row, admitted)
+                return admitted
+        answer = await probe(target, admitted, tries)
+        self.note(row, answer.result if isinstance(answer, Attempted) else answer)
+        return answer
 
     def close(self) -> None:
         if self._lookup is not None:
