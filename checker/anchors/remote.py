@@ -65,8 +65,15 @@ _Read = Callable[[], Awaitable[_Shared]]
 class RemoteAnchors:
     """``await RemoteAnchors(probe, settings)(target, parsed, tries)``, as the probe."""
 
-    def __init__(self, probe: Probe, settings: Settings, pages: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        probe: Probe,
+        settings: Settings,
+        pages: set[str] | None = None,
+        judge: bool = True,  # False: pages shared, fragments not checked (a crawl's reads)
+    ) -> None:
         self._probe = probe
+        self._judges = judge
         self._pages = pages or set()  # pages some target links with a fragment
         self._cap = settings.max_page_size
         self._policies = PolicyTable(settings)
@@ -94,6 +101,19 @@ class RemoteAnchors:
             return await self._probe(target, parsed, tries)  # no need to read the page
         shared, mine = await self._shared(key, lambda: self._read(target, page, tries))
         return self._answer(target, shared, mine, fragment, tries)
+
+    async def read_page(
+        self, target: Target, parsed: URL, tries: int
+    ) -> tuple[Attempted, Page | None]:
+        """``target`` read as a page (a crawl's read, checker/crawl/): the GET
+        shared with every other target of that page, so ``page``, ``page#a``
+        and ``page#b`` met at once are one read; its fragment judged as
+        :meth:`__call__` judges it; and the page read."""
+        page = parsed.with_fragment(None)
+        shared, mine = await self._shared(str(page), lambda: self._read(target, page, tries))
+        judged = self._judges and self._policies.for_host(parsed.raw_host or "").fragments
+        fragment = parsed.raw_fragment if judged else ""  # "": never missing
+        return self._answer(target, shared, mine, fragment, tries), shared.page
 
     def _known(self, key: str) -> bool:
         return key in self._pages or key in self._inflight or key in self._done

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
+from checker.anchors.remote import RemoteAnchors
+from checker.choices import Fragments
 from checker.crawl.feed import Feed, Late
 from checker.crawl.robots import Robots
 from checker.crawl.scope import Scope
@@ -33,7 +35,7 @@ from checker.errors import internal
 from checker.filters import IgnoreRules
 from checker.hoststats import HostStats
 from checker.models import Failure, Outcome, Result, Target
-from checker.pages import HTML_TYPES, PageRead
+from checker.pages import HTML_TYPES
 from checker.probe import Probe
 from checker.proxy import Proxies
 from checker.scheduler import Attempted
@@ -85,13 +87,21 @@ class Crawl:
         self._started = 0  # pages read or being read, of --max-pages
         self._retrying: set[int] = set()  # pages that hold their share and are retried
         proxies = Proxies(settings.http_proxy, settings.https_proxy, settings.no_proxy)
-        self._probe = Probe(session, settings, host_stats)
+        # Pages are read through one shared cache, so that the URLs of one page
+        # met at once (page, page#a, page#b) are one GET; their fragments are
+        # judged against it with --fragments all.
+        self._pages = RemoteAnchors(
+            Probe(session, settings, host_stats),
+            settings,
+            judge=settings.fragments is Fragments.ALL,
+        )
         self._robots = (
             None
             if settings.ignore_robots
             else Robots(session, proxies, settings.user_agent, settings.timeout, warn_on_stderr)
         )
-        self._resolver = Resolver(None, None)
+        # A page's "#x" links are that page's: checked as page#x (--fragments).
+        self._resolver = Resolver(None, None, settings.fragments is not Fragments.OFF)
         self.feed = Feed(index)
         self.late = Late(index)
         self._grown: Callable[[], None] = lambda: None
@@ -176,16 +186,14 @@ class Crawl:
             if self._robots is not None and not await self._robots.allowed(url):
                 self._depth[target.index] = NOT_A_PAGE
                 return None
-            read = PageRead(self._settings.max_page_size)
-            answer = await self._probe(target, admitted, tries, read=read)
-            answer = self._check.judged(answer)  # --warn, --redirects, as for any check
+            shared, page = await self._pages.read_page(target, admitted, tries)
+            answer = self._check.judged(shared)  # --warn, --redirects, as for any check
             attempted = answer if isinstance(answer, Attempted) else Attempted(answer)
             if attempted.retryable and tries <= self._settings.retries:
                 self._retrying.add(target.index)  # its body was not read: 2xx only are
                 kept = True
                 return attempted
             self._retrying.discard(target.index)
-            page = read.page
             if page is None:
                 return attempted
             html_ok = 200 <= page.status < 300 and page.content_type in HTML_TYPES

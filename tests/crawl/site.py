@@ -74,7 +74,11 @@ class Site:
             case "/docs/moved":
                 raise web.HTTPMovedPermanently("/docs/p2")  # a page read under another URL
             case "/docs/leaf":
-                return web.Response(text=page(), content_type=html)
+                # One page linked three ways, met at once (tests/crawl/test_site.py).
+                links = ["anchors", "anchors#here", "anchors#gone"]
+                return web.Response(text=page(*links), content_type=html)
+            case "/docs/anchors":
+                return web.Response(text=page(extra='<h2 id="here">h</h2>'), content_type=html)
             case "/docs/orphan":
                 return web.Response(text=page("orphan-child"), content_type=html)
             case "/docs/private/secret":

@@ -48,6 +48,28 @@ def test_a_page_reached_by_a_redirect_is_read_once(served: Served) -> None:
     ]
 
 
+def test_a_page_linked_with_fragments_is_one_get_and_its_anchors_are_judged(
+    served: Served,
+) -> None:
+    crawled = served.crawl("--fragments", "all")
+    assert served.site.gets("/docs/anchors") == 1, "page, page#here, page#gone: one read"
+    assert crawled.by_url("/docs/anchors#here")["outcome"] == "ok"
+    gone = crawled.by_url("/docs/anchors#gone")
+    assert (gone["outcome"], gone["error"]["kind"]) == ("broken", "missing_fragment")
+
+
+def test_a_page_linked_with_fragments_is_one_get_without_fragments_all(served: Served) -> None:
+    crawled = served.crawl()  # --fragments local: a remote page's anchors are not judged
+    assert served.site.gets("/docs/anchors") == 1
+    assert crawled.by_url("/docs/anchors#gone")["outcome"] == "ok"
+
+
+def test_a_pages_own_fragment_links_are_checked_on_that_page(served: Served) -> None:
+    crawled = served.crawl("--fragments", "all")
+    # The seed's "#top" is the seed's own: never missing, and not excluded.
+    assert crawled.by_url("/docs/#top")["outcome"] == "ok"
+
+
 def test_robots_txt_keeps_pages_unread_but_checked(served: Served) -> None:
     crawled = served.crawl()
     site = served.site
