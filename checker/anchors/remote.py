@@ -144,7 +144,16 @@ class RemoteAnchors:
         finally:
             del self._inflight[key]
         if not shared.answer.retryable:
-            self._done[key] = shared
+            # Kept for the fragments met later: the anchors, not the text (up
+            # to --max-page-size each); the reader has it, and a crawl reads a
+            # page's links once (checker/crawl/crawler.py).
+            page = shared.page
+            kept = (
+                shared
+                if page is None
+                else dataclasses.replace(shared, page=dataclasses.replace(page, text=None))
+            )
+            self._done[key] = kept
             if len(self._done) > _KEPT:
                 self._done.popitem(last=False)
         future.set_result(shared)
