@@ -174,16 +174,13 @@ async def checks(
             limits=plain.limits,
             stats=host_stats,
             on_grow=None if crawl is None else crawl.attach,
+            judge=Judge.of(settings),
         )
         # One worker per target at most: -c 1000000 for one URL is one worker.
         workers = max(1, min(settings.concurrency, count))
         stream = strategy(targets, check, workers, Schedule(rules, host_of))
-        # The results the scheduler makes without a check (a dead host's other
-        # URLs) are judged here; judging a checked one again is a no-op.
-        judge = Judge.of(settings)
         try:
-            async for answer in stream:
-                result = answer if judge is None else judge(answer)
+            async for result in stream:
                 if crawl is not None:
                     crawl.late.refresh(result)  # the places known by now
                 yield result

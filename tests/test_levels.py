@@ -144,6 +144,33 @@ def test_a_dead_hosts_untried_urls_are_warned_too(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
 
 
+def test_first_exception_does_not_stop_at_a_dead_hosts_warned_urls(
+    site: ServerThread, tmp_path: Path
+) -> None:
+    """The scheduler settles a dead host's other URLs itself: they are judged
+    there, before first-exception's stop rule sees them."""
+    down = refused_url()
+    urls = [*(down + str(n) for n in range(4)), *(site.url(f"/ok{n}") for n in range(3))]
+    run = _check(
+        tmp_path,
+        urls,
+        "--strategy",
+        "first-exception",
+        "--dead-host-after",
+        "1",
+        "-c",
+        "1",
+        "--warn",
+        "connect",
+        "--format",
+        "json",
+    )
+    report = json.loads(run.stdout)
+    assert any(r["attempts"] == 0 for r in report["results"])  # some were never tried
+    assert report["summary"]["cancelled"] == 0
+    assert run.exit_code == 0, run.stderr
+
+
 def test_first_exception_does_not_stop_at_a_warning(site: ServerThread, tmp_path: Path) -> None:
     urls = [site.url("/forbidden"), *(site.url(f"/ok{n}") for n in range(5))]
     run = _check(

@@ -306,6 +306,8 @@ class Frontier:
             result = Result.for_target(job.target, Outcome.ERROR, error=host.dead, attempts=0)
             if host.stats is not None:
                 host.stats.not_tried += 1
+            if self._rules.judge is not None:  # before a stop rule (first-exception) sees it
+                result = self._rules.judge(result)
         self._count(host, result)
         self._settled.append(result)
 

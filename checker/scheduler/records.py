@@ -44,6 +44,9 @@ class Rules:
     # A growing input (a crawl): the targets iterator may run dry and have more
     # later. Called once with the function that says it has more.
     on_grow: Callable[[Callable[[], None]], None] | None = None
+    # --warn, --redirects (levels.Judge): for the results the frontier makes
+    # itself (a dead host's other URLs), as engine.Check judges the rest.
+    judge: Callable[[Result], Result] | None = None
 
 
 class Job:
