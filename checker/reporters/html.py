@@ -20,14 +20,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from html import escape as _html_escape
 from importlib import resources
 from typing import Any, TextIO
 
 from checker._version import __version__
 from checker.hoststats import HostStats, HostTable
-from checker.models import Outcome, Result, Summary
+from checker.models import LateSources, Outcome, Result, Source, Summary
 from checker.reporters.describe import reason
 from checker.reporters.health import is_new, note
 from checker.reporters.interface import Reporter, ReportOptions
@@ -75,11 +75,14 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
-def _row(result: Result) -> _Row:
-    sources = ", ".join(
-        f"{s.path}:{s.line}" + (f":{s.column}" if s.column is not None else "")
-        for s in result.sources
+def _places(sources: Iterable[Source]) -> str:
+    return ", ".join(
+        f"{s.path}:{s.line}" + (f":{s.column}" if s.column is not None else "") for s in sources
     )
+
+
+def _row(result: Result) -> _Row:
+    sources = _places(result.sources)
     return [
         printable(result.url),
         str(result.outcome),
@@ -275,11 +278,20 @@ class HtmlReporter(Reporter):
         self._out = out
         self._store = None if options is None else options.store
         self._rows: list[_Row] = []
+        self._at: dict[int, int] = {}  # a result's row, by its index: for places found late
         self._hosts = HostTable()
 
     def add(self, result: Result) -> None:
+        self._at[result.index] = len(self._rows)
         self._rows.append(_row(result))
         self._hosts.add(result)
+
+    def late_sources(self, late: LateSources) -> None:
+        """``--crawl``: places found after the result came join its row."""
+        at = self._at.get(late.index)
+        if at is not None:
+            row = self._rows[at]
+            row[6] = ", ".join(p for p in (row[6], printable(_places(late.sources))) if p)
 
     def host_stats(self, hosts: Mapping[str, HostStats]) -> None:
         self._hosts.merge(hosts)  # the busiest hosts by requests come first

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker.models import LateSources, Result, Summary
+from checker.models import LateSources, Places, Result, Summary, count_places
 
 if TYPE_CHECKING:
     from checker.hoststats import HostStats
@@ -55,8 +55,37 @@ class Reporter(ABC):
         """``--crawl``: places of a URL found after its result was given to
         :meth:`add`, once per such URL, after the last result and before
         :meth:`finish`. The JSON formats write them as a closing record; the
-        text report adds them to the failure they belong to."""
+        formats written at the end (text, markdown, html, sarif, junit) add
+        them to the result they belong to (:class:`Kept`); csv and the
+        Actions annotations, written as results come, list the places known
+        then (README, "Crawling")."""
 
     @abstractmethod
     def finish(self, summary: Summary) -> None:
         """Called once at the end, also after an interrupt."""
+
+
+def with_late(result: Result, late: LateSources) -> None:
+    """Add the places of ``late`` to ``result``: listed after its own, all counted."""
+    listed = (*result.sources, *late.sources)
+    total = count_places(result.sources) + late.total
+    result.sources = Places(listed, total) if total > len(listed) else listed
+
+
+class Kept:
+    """The results a report written at the end keeps, by index, so that
+    places found late (``--crawl``) join them before it is written."""
+
+    def __init__(self) -> None:
+        self._by_index: dict[int, Result] = {}
+
+    def keep(self, result: Result) -> Result:
+        self._by_index[result.index] = result
+        return result
+
+    def late(self, late: LateSources) -> Result | None:
+        """The kept result ``late`` belongs to, with its places added; None if not kept."""
+        result = self._by_index.get(late.index)
+        if result is not None:
+            with_late(result, late)
+        return result

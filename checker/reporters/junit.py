@@ -24,9 +24,9 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from typing import TextIO
 
-from checker.models import Outcome, Result, Summary
+from checker.models import LateSources, Outcome, Result, Summary
 from checker.reporters.describe import is_file, occurrences, reason, rule_id
-from checker.reporters.interface import Reporter
+from checker.reporters.interface import Kept, Reporter
 from checker.reporters.neutral import xml_safe
 from checker.reporters.plain import escape
 
@@ -104,9 +104,13 @@ class JunitReporter(Reporter):
     def __init__(self, out: TextIO) -> None:
         self._out = out
         self._results: list[Result] = []
+        self._kept = Kept()  # for places found late (--crawl)
 
     def add(self, result: Result) -> None:
-        self._results.append(result)
+        self._results.append(self._kept.keep(result))
+
+    def late_sources(self, late: LateSources) -> None:
+        self._kept.late(late)
 
     def finish(self, summary: Summary) -> None:
         root = document(self._results, summary)

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from checker.models import Outcome, Result, Summary
+from checker.models import LateSources, Outcome, Result, Summary
 from checker.reporters.describe import occurrences, reason, where
 from checker.reporters.health import is_new
-from checker.reporters.interface import Reporter, ReportOptions
+from checker.reporters.interface import Kept, Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape
 
@@ -72,14 +72,19 @@ class MarkdownReport:
         self._ok: list[Result] = []
         self._excluded: list[Result] = []
         self._moved: list[Result] = []  # ok but moved permanently: listed even without -v
+        self._kept = Kept()  # what is listed, for places found late (--crawl)
 
     def add(self, result: Result) -> None:
         if result.outcome.failed:
-            self._failures.append(result)
+            self._failures.append(self._kept.keep(result))
         elif result.moved_to is not None:
-            self._moved.append(result)
+            self._moved.append(self._kept.keep(result))
         elif self.verbose:
-            (self._ok if result.outcome is Outcome.OK else self._excluded).append(result)
+            listed = self._ok if result.outcome is Outcome.OK else self._excluded
+            listed.append(self._kept.keep(result))
+
+    def late(self, late: LateSources) -> None:
+        self._kept.late(late)
 
     def render(self, summary: Summary) -> str:
         failed = summary.failing  # warnings are listed, but did not fail
@@ -144,6 +149,9 @@ class MarkdownReporter(Reporter):
 
     def add(self, result: Result) -> None:
         self._report.add(result)
+
+    def late_sources(self, late: LateSources) -> None:
+        self._report.late(late)
 
     def finish(self, summary: Summary) -> None:
         self._out.write(self._report.render(summary))

@@ -19,9 +19,9 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from checker._version import __version__
-from checker.models import ErrorKind, Outcome, Result, Source, Summary
+from checker.models import ErrorKind, LateSources, Outcome, Result, Source, Summary
 from checker.reporters.describe import CANCELLED, is_file, occurrences, reason, rule_id
-from checker.reporters.interface import Reporter
+from checker.reporters.interface import Kept, Reporter
 from checker.reporters.neutral import json_safe
 
 SCHEMA = (
@@ -124,10 +124,14 @@ class SarifReporter(Reporter):
     def __init__(self, out: TextIO) -> None:
         self._out = out
         self._failures: list[Result] = []
+        self._kept = Kept()  # for places found late (--crawl)
 
     def add(self, result: Result) -> None:
         if result.outcome.failed:
-            self._failures.append(result)
+            self._failures.append(self._kept.keep(result))
+
+    def late_sources(self, late: LateSources) -> None:
+        self._kept.late(late)
 
     def finish(self, summary: Summary) -> None:
         text = json.dumps(document(self._failures), indent=2, ensure_ascii=False)

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.text import Text
 
 from checker.hoststats import HostTable, table
-from checker.models import LateSources, Outcome, Places, Result, Summary, count_places
+from checker.models import LateSources, Outcome, Result, Summary, count_places
 from checker.reporters.describe import notes
 from checker.reporters.health import is_new
-from checker.reporters.interface import Reporter, ReportOptions
+from checker.reporters.interface import Kept, Reporter, ReportOptions
 from checker.reporters.neutral import neutralise
 from checker.reporters.plain import escape, summary_line
 from checker.reporters.stats import Slowest
@@ -90,6 +90,7 @@ class TextReporter(Reporter):
         self._new: list[Result] = []  # --cache: failures of URLs ok last time, shown first
         self._others: dict[Outcome, list[Result]] = {}
         self._moved: list[Result] = []  # ok, moved permanently: listed even without -v
+        self._kept = Kept()  # what is listed, for places found late (--crawl)
         self._slowest = Slowest(SLOWEST)
         # With --host-stats the one host table is printed on stderr instead.
         self._hosts = HostTable() if options.verbose and not options.host_stats else None
@@ -97,29 +98,25 @@ class TextReporter(Reporter):
     def add(self, result: Result) -> None:
         if result.outcome.failed:
             if is_new(result) and result.warning is None:
-                self._new.append(result)  # --cache: shown first, under its own heading
+                self._new.append(
+                    self._kept.keep(result)
+                )  # --cache: shown first, under its own heading
             else:
                 group = group_of(result)
                 # Warnings sort after every failure ("warning: " > "error: ").
                 group = group if result.warning is None else f"{WARNING}{group}"
-                self._failures.setdefault(group, []).append(result)
+                self._failures.setdefault(group, []).append(self._kept.keep(result))
         elif self._options.verbose:
-            self._others.setdefault(result.outcome, []).append(result)
+            self._others.setdefault(result.outcome, []).append(self._kept.keep(result))
         elif result.moved_to is not None and not self._options.quiet:
-            self._moved.append(result)
+            self._moved.append(self._kept.keep(result))
         self._slowest.add(result)
         if self._hosts is not None:
             self._hosts.add(result)
 
     def late_sources(self, late: LateSources) -> None:
-        """A failure's places found after it was reported are listed with it."""
-        for results in self._failures.values():
-            for result in results:
-                if result.index == late.index:
-                    listed = (*result.sources, *late.sources)
-                    total = getattr(result.sources, "total", len(result.sources)) + late.total
-                    result.sources = Places(listed, total) if total > len(listed) else listed
-                    return
+        """A result's places found after it was reported are listed with it."""
+        self._kept.late(late)
 
     def finish(self, summary: Summary) -> None:
         console = self._console

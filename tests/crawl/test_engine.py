@@ -9,6 +9,7 @@ import pytest
 from checker.choices import StrategyName
 from tests.conftest import run_cli
 from tests.crawl.conftest import Served
+from tests.crawl.site import DEEP
 
 
 @pytest.mark.parametrize(
@@ -75,6 +76,33 @@ def test_late_places_of_a_failure_in_the_text_report(served: Served) -> None:
     result = run_cli(["--crawl", served.url("/docs/")])
     assert result.exit_code == 1
     assert "/docs/missing" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "junit"])
+def test_a_failures_late_place_is_in_every_report_written_at_the_end(
+    served: Served, fmt: str
+) -> None:
+    # /docs/missing (404) is linked by the seed, then again by the deepest
+    # page, read twelve pages later: that place comes after its result.
+    # (sarif lists places in files only, so a page's place is none of its.)
+    result = run_cli(["--crawl", "--format", fmt, served.url("/docs/")])
+    assert result.exit_code == 1
+    deepest = served.url(f"/docs/deep/{DEEP}")
+    out = result.stdout.replace("&#x2F;", "/").replace("\\/", "/")
+    if fmt == "junit":  # a test case per place
+        assert f'name="{served.url("/docs/missing")}" classname="{deepest}"' in out
+    else:  # only /docs/missing has a place on the deepest page: "PAGE:LINE"
+        assert f"{deepest}:" in out, fmt
+
+
+def test_a_failures_late_place_is_counted_in_the_text_report(served: Served) -> None:
+    result = run_cli(["--crawl", served.url("/docs/")])
+    line = next(
+        x
+        for x in result.stdout.splitlines()
+        if x.strip().startswith("http") and "/docs/missing" in x
+    )
+    assert "(+1 more)" in line  # the text report lists a failure's first place, and counts the rest
 
 
 def test_the_library_crawls_too(served: Served) -> None:
