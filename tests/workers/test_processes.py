@@ -56,7 +56,7 @@ def test_signal_stops_every_worker_with_a_whole_report(signum: int, code: int) -
         assert proc.stdout is not None
         # The fast answers are reported (streamed) while the slow ones are held.
         first = [json.loads(read_line(proc.stdout, 60)) for _ in fast]
-        wait_until(lambda: site.holding() == 4 and len(children(proc.pid)) == 2)
+        wait_until(lambda: site.holding() == 4 and len(children(proc.pid)) == 2, timeout=90)
         workers = children(proc.pid)
         wait_until(lambda: handlers_installed(proc.pid))
         proc.send_signal(signum)
@@ -77,7 +77,7 @@ def test_a_killed_worker_loses_nothing_and_exits_3() -> None:
         proc = spawn_cli(
             ["--workers", "2", "--format", "json", "--retries", "0", "--timeout", "120", *urls]
         )
-        wait_until(lambda: site.holding() == 6 and len(children(proc.pid)) == 2)
+        wait_until(lambda: site.holding() == 6 and len(children(proc.pid)) == 2, timeout=90)
         # The first worker spawned checks bucket 0: HOSTS[0]'s URLs.
         victim = min(children(proc.pid))
         os.kill(victim, signal.SIGKILL)
