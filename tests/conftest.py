@@ -208,6 +208,10 @@ def spawn_cli(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
     """
     kwargs.setdefault("stdout", subprocess.PIPE)
     kwargs.setdefault("stderr", subprocess.PIPE)
+    # Unbuffered pipes: a test that waits for a line with select() (read_line in
+    # tests/cli/test_signals.py) must not find a second line already drawn into
+    # a buffer by the readline before it, where select cannot see it.
+    kwargs.setdefault("bufsize", 0)
     return subprocess.Popen([sys.executable, "-m", "checker", *args], **kwargs)
 
 
