@@ -8,6 +8,7 @@ stays fast (about 0.1 s, against 0.3 s for the whole stack).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -32,7 +33,22 @@ def main(argv: list[str] | None = None) -> NoReturn:
     trap = SignalTrap()
     with trap.installed():
         code = _main(args, trap)
+    if trap.received:
+        # A signal stopped the command before its run (a run stops in
+        # cli/run.py). CPython 3.11 marks a KeyboardInterrupt raised inside
+        # exec() of a string (dataclasses builds __init__ that way, while
+        # imports are still under way) as unhandled even once caught, and the
+        # interpreter then kills itself with SIGINT at exit, so the exit code
+        # would be lost: leave with it now, as cli/run.py does.
+        _flush()
+        os._exit(code)
     sys.exit(code)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say on it
+            stream.flush()
 
 
 def _main(args: list[str], trap: SignalTrap) -> int:
@@ -77,7 +93,12 @@ def _command(args: list[str], trap: SignalTrap) -> int:
     except BrokenPipeError:
         silence_stdout()
         return EXIT_BROKEN_PIPE
-    except Exception as exc:  # a bug: say so in one line, unless asked for the traceback
+    except Exception as exc:
+        if trap.received:
+            # A signal's exception can come wrapped: Python 3.11 turns one raised
+            # in a class's __set_name__ (during an import) into RuntimeError.
+            raise trap.interrupt() from None
+        # A bug: say so in one line, unless asked for the traceback.
         if _debug(args):
             traceback.print_exc()
         return _fail(

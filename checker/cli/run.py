@@ -59,12 +59,14 @@ def run(settings: Settings, sources: list[str], trap: SignalTrap) -> int:
 
     if not sources and not settings.sitemap and settings.files_from is None:
         raise UsageFailure("no SOURCES: give files, directories, URLs or '-' (or --sitemap URL)")
+    trap.checkpoint()
     try:
         ignore = read_ignore_file()  # before the sources: a sitemap fetch asks it too
         index = build_index(sources=sources, settings=settings, ignore=ignore)
     except SourceError as exc:
         raise UsageFailure(str(exc)) from None
     with index:
+        trap.checkpoint()
         if settings.dump:
             from checker.dump import dump
 

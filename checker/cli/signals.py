@@ -16,7 +16,9 @@ Three phases, one handler each:
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -65,16 +67,29 @@ class SignalTrap:
             yield
             return
         previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
+        unraisable = sys.unraisablehook
+        sys.unraisablehook = functools.partial(_unraisable, unraisable)
         try:
             self._python_handlers()
             yield
         finally:
+            sys.unraisablehook = unraisable
             if self._held:  # a signal held back since the run completed is dropped
                 for sig in SIGNALS:
                     signal.signal(sig, signal.SIG_IGN)
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def interrupt(self) -> KeyboardInterrupt:
+        """The exception the first signal stands for."""
+        return Terminated() if self.received[0] == signal.SIGTERM else KeyboardInterrupt()
+
+    def checkpoint(self) -> None:
+        """Before the run: raise for a signal whose exception was swallowed
+        where Python cannot raise (see :func:`_unraisable`)."""
+        if self.received and self._raising:
+            raise self.interrupt()
 
     @contextlib.contextmanager
     def in_loop(self, driver: Driver) -> Iterator[None]:
@@ -115,7 +130,7 @@ class SignalTrap:
     def _outside_loop(self, signum: int, frame: FrameType | None) -> Any:
         self.received.append(signum)
         if self._raising:
-            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+            raise self.interrupt()
 
     def _in_loop(self, signum: int) -> None:
         self.received.append(signum)
@@ -131,3 +146,12 @@ class SignalTrap:
 
 def _quiet(loop: object, context: dict[str, Any]) -> None:
     """An exception handler for a run the user stopped twice: nothing to report."""
+
+
+def _unraisable(default: Any, unraisable: Any) -> None:
+    """A signal's exception raised inside a weakref callback or a finaliser
+    (the import machinery runs some) cannot propagate; Python would print it
+    as "Exception ignored". The signal is noted all the same, and
+    :meth:`SignalTrap.checkpoint` raises it before the run starts."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        default(unraisable)

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -163,6 +164,65 @@ def test_sigint_before_the_run_starts() -> None:
     assert_quiet(err)
     assert err.decode().count("\n") <= 1
     assert out == b""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_at_any_moment_of_start_up_exits_quietly_with_its_code(
+    sig: signal.Signals,
+) -> None:
+    """A signal while the modules are still being imported. Python 3.11 can
+    swallow its exception (a weakref callback of the import lock), wrap it
+    (RuntimeError from a class's __set_name__), or, raised inside dataclasses'
+    exec(), kill the process with SIGINT at exit although it was caught: each
+    once showed here as exit -2, exit 3 or "Exception ignored" on stderr."""
+    for step in range(16):
+        proc = spawn_cli(["-"], stdin=subprocess.PIPE)
+        wait_until(lambda: handlers_installed(proc.pid))  # noqa: B023 (used at once)
+        time.sleep(step * 0.015)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=20)
+        assert (proc.returncode, out) == (128 + sig, b""), (step, err.decode())
+        assert_quiet(err)
+        assert err.decode().count("\n") <= 1, (step, err.decode())
+
+
+def test_a_signal_whose_exception_python_swallowed_still_stops_before_the_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from checker.cli.signals import SignalTrap
+
+    trap = SignalTrap()
+    with trap.installed():
+
+        class Owner:
+            pass
+
+        owner = Owner()
+        keep = weakref.ref(owner, lambda _: trap._outside_loop(signal.SIGINT, None))
+        del owner  # the callback raises; Python can only report it as unraisable
+        assert keep() is None
+        assert trap.received == [signal.SIGINT]
+        with pytest.raises(KeyboardInterrupt):
+            trap.checkpoint()
+    assert "Exception ignored" not in capsys.readouterr().err
+
+
+def test_a_signal_wrapped_in_another_exception_is_still_the_signal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import checker.cli
+    import checker.cli.command
+    from checker.cli.signals import SignalTrap
+
+    trap = SignalTrap()
+
+    def build() -> None:
+        trap.received.append(signal.SIGTERM)
+        raise RuntimeError("Error calling __set_name__")  # as 3.11 wraps a signal in one
+
+    monkeypatch.setattr(checker.cli.command, "build", build)
+    assert checker.cli._main(["-"], trap) == 143
+    assert capsys.readouterr().err == "urlcheck: terminated\n"
 
 
 # --- SIGTERM (timeout, docker stop, a cancelled CI job) is handled like Ctrl-C ---------
