@@ -234,6 +234,7 @@ class Run:
                 yield result
         finally:
             await checked.aclose()
+            self._clock()
             if flusher is not None:
                 flusher.cancel()
             if store is not None:
@@ -267,6 +268,7 @@ class Run:
                 result = Result.for_target(target, Outcome.CANCELLED)
                 self._count(result)
                 yield result
+        self._clock()
 
     def late_sources(self) -> Iterator[LateSources]:
         """A crawl's places found after their URL's result was out, masked."""
@@ -286,4 +288,7 @@ class Run:
             reported.extend(bytes(max(result.index + 1, 2 * len(reported)) - len(reported)))
         reported[result.index] = 1
         self.summary.add(result)
+
+    def _clock(self) -> None:
+        """The run's duration, set once its results are out, not per result."""
         self.summary.duration_s = time.perf_counter() - self._started
