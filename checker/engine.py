@@ -84,7 +84,8 @@ class Check:
             if self._memory is not None:
                 answer = await self._memory.check(self._gate, self._probe, target, tries)
             else:
-                admitted = await self._gate(target)
+                gate = self._gate
+                admitted = await gate(target) if gate.resolves else gate.offline(target)
                 if isinstance(admitted, Result):
                     answer = admitted
                 else:
