@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -338,11 +338,22 @@ class Config:
     memory_baseline: bool
     env: dict[str, str] = field(default_factory=dict)  # e.g. PYTHONPATH of a --snapshot
     revision: str = ""  # what is measured, for the report
+    # --compare REV: one more urlcheck row, checker/ as committed at REV
+    compare: tuple[str, Path] | None = None
 
 
 def urlcheck_tool(cfg: Config, name: str, urls: Path, *extra: str) -> Tool:
     argv = [*cfg.urlcheck, str(urls), "--format", "json", "-c", str(CONCURRENCY)]
     return Tool(name, [*argv, *extra, *cfg.urlcheck_args], parse_urlcheck)
+
+
+def compare_tools(cfg: Config, urls: Path) -> list[Tool]:
+    """``--compare REV``: urlcheck as committed at REV, beside the measured one."""
+    if cfg.compare is None:
+        return []
+    sha, path = cfg.compare
+    other = replace(cfg, urlcheck=["env", f"PYTHONPATH={path}", cfg.python, "-m", "checker"])
+    return [urlcheck_tool(other, f"urlcheck @{sha}", urls)]
 
 
 def baseline_tools(cfg: Config, urls: Path) -> list[Tool]:
@@ -368,6 +379,7 @@ def scenario_setup(
         urls, truth = corpus.ensure(data / f"T-{n}", n, T_PORT, corpus.THROUGHPUT_MIX, HOSTS)
         tools = [
             urlcheck_tool(cfg, "urlcheck", urls),
+            *compare_tools(cfg, urls),
             urlcheck_tool(cfg, "urlcheck --per-host 128", urls, "--per-host", "128"),
             ideal_tool(cfg, urls),
             *baseline_tools(cfg, urls),
@@ -660,6 +672,12 @@ def parse_args(argv: list[str] | None) -> tuple[list[str], Config, argparse.Name
         "with PYTHONPATH pointing at an export of it, not the working tree",
     )
     p.add_argument(
+        "--compare",
+        metavar="REV",
+        help="throughput: one more row, urlcheck as committed at git REV (a before/after "
+        "in the same run)",
+    )
+    p.add_argument(
         "--urlcheck-args", default="", help="extra arguments for every urlcheck row (one string)"
     )
     p.add_argument(
@@ -702,6 +720,7 @@ def parse_args(argv: list[str] | None) -> tuple[list[str], Config, argparse.Name
         memory_baseline=a.memory_baseline,
         env=env,
         revision=revision,
+        compare=None if a.compare is None else snapshot(a.compare, a.root)[::-1],
     )
     return scenarios, cfg, a
 

@@ -84,7 +84,8 @@ class Check:
             if self._memory is not None:
                 answer = await self._memory.check(self._gate, self._probe, target, tries)
             else:
-                admitted = await self._gate(target)
+                gate = self._gate
+                admitted = await gate(target) if gate.resolves else gate.offline(target)
                 if isinstance(admitted, Result):
                     answer = admitted
                 else:
@@ -234,6 +235,7 @@ class Run:
                 yield result
         finally:
             await checked.aclose()
+            self._clock()
             if flusher is not None:
                 flusher.cancel()
             if store is not None:
@@ -267,6 +269,7 @@ class Run:
                 result = Result.for_target(target, Outcome.CANCELLED)
                 self._count(result)
                 yield result
+        self._clock()
 
     def late_sources(self) -> Iterator[LateSources]:
         """A crawl's places found after their URL's result was out, masked."""
@@ -286,4 +289,7 @@ class Run:
             reported.extend(bytes(max(result.index + 1, 2 * len(reported)) - len(reported)))
         reported[result.index] = 1
         self.summary.add(result)
+
+    def _clock(self) -> None:
+        """The run's duration, set once its results are out, not per result."""
         self.summary.duration_s = time.perf_counter() - self._started

@@ -66,6 +66,17 @@ class Gate:
 
     async def __call__(self, target: Target, filtered: bool = False) -> Result | URL:
         """``filtered``: step 1 was asked already (:meth:`excluded`)."""
+        parsed = self.offline(target, filtered)
+        if self._private is not None and not isinstance(parsed, Result):
+            reason = await self._private.reason(parsed.raw_host or "")
+            if reason is not None:
+                return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
+        return parsed
+
+    def offline(self, target: Target, filtered: bool = False) -> Result | URL:
+        """Steps 1 to 3, which ask no DNS: the whole answer unless :attr:`resolves`.
+        A plain call, so that a run without ``--exclude-private`` makes no
+        coroutine per URL for it."""
         url = target.url
         if not filtered:
             reason = self._filter(url)
@@ -77,8 +88,4 @@ class Gate:
         parsed = parse(url)
         if isinstance(parsed, Failure):
             return Result.for_target(target, Outcome.ERROR, error=parsed)
-        if self._private is not None:
-            reason = await self._private.reason(parsed.raw_host or "")
-            if reason is not None:
-                return Result.for_target(target, Outcome.EXCLUDED, reason=reason)
         return parsed

@@ -61,7 +61,7 @@ from checker.models import ErrorKind, Failure, Outcome, Result, Target
 from checker.proxy import Proxies
 from checker.replies import Reply
 from checker.scheduler import Attempted
-from checker.scheduler.pacing import PACER, HopPacer
+from checker.scheduler.pacing import PACER
 from checker.settings import Settings
 from checker.urls import HTTP_SCHEMES, parse
 
@@ -190,11 +190,6 @@ class Probe:
             if deadlines.stop(task):  # expired as the reply came in: the reply stands
                 task.uncancel()
 
-    async def _pace(self, pacer: HopPacer, host: str | None, task: Task) -> None:
-        if (wait := pacer.delay(host, asyncio.get_running_loop().time())) > 0:
-            self._deadlines.extend(task, wait)  # the host's gap is not the request's time
-            await asyncio.sleep(wait)
-
     async def _follow(
         self,
         method: str,
@@ -217,9 +212,13 @@ class Probe:
         moved: str | None = None  # the last URL reached by 301/308 hops only, from the start
         permanent = True
         pacer = PACER.get()
+        loop = asyncio.get_running_loop()
         while True:
-            if pacer is not None:  # HEAD then GET, and each hop, keep the host's gap
-                await self._pace(pacer, url.raw_host, task)
+            # HEAD then GET, and each hop, keep the host's gap. Inline, not a
+            # coroutine of its own: asked before every request, it rarely waits.
+            if pacer is not None and (wait := pacer.delay(url.raw_host, loop.time())) > 0:
+                self._deadlines.extend(task, wait)  # the host's gap is not the request's time
+                await asyncio.sleep(wait)
             # Per hop: a redirect may change the scheme, or leave for a NO_PROXY host.
             proxy, proxy_headers, sent = self._proxies.for_url(url, sent)
             async with self._session.request(

@@ -88,6 +88,7 @@ class Masker:
         # when its lower-case holds theirs (a substring search, not a regex).
         ascii_forms = all(f.isascii() for f in secret_forms)
         self._lower = tuple(f.lower() for f in secret_forms) if ascii_forms else None
+        self._last: Result | None = None  # the result masked last, for :meth:`again`
 
     @classmethod
     def of(cls, secrets: Iterable[str]) -> Masker:
@@ -102,10 +103,24 @@ class Masker:
                 text = pattern.sub(MASK, text)
         return text
 
+    def again(self, result: Result) -> Result:
+        """:meth:`result`, unless ``result`` is the one this masker masked last.
+
+        The engine masks each result as it leaves the run (engine.py), and
+        the reporters' layer (reporting.py) gets it next, unchanged: with the
+        same masker, that second pass is skipped. A result the engine did not
+        mask (a cancelled one, a worker's) is masked here as before.
+        """
+        return result if result is self._last else self.result(result)
+
     def result(self, result: Result) -> Result:
         """Mask every text field of ``result``, in place."""
-        if not self._may_hold_secrets(result):
-            return result  # the common case, at the cost of one scan
+        if self._may_hold_secrets(result):
+            self._mask(result)
+        self._last = result
+        return result
+
+    def _mask(self, result: Result) -> None:
         passwords = tuple(_passwords(result))
         extra = _pattern(forms(passwords)) if passwords else None
         mask = self.text
@@ -125,7 +140,6 @@ class Masker:
             s if (path := mask(s.path, extra)) == s.path else dataclasses.replace(s, path=path)
             for s in result.sources
         )
-        return result
 
     def _may_hold_secrets(self, result: Result) -> bool:
         error = result.error
@@ -175,11 +189,14 @@ def _passwords(result: Result) -> Iterable[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _masker(secret_forms: tuple[str, ...]) -> Masker:
+def shared(secret_forms: tuple[str, ...]) -> Masker:
+    """The one masker of ``secret_forms`` (from :func:`forms`) in this process:
+    the engine's and the reporters' are the same, so :meth:`Masker.again` can
+    tell a result already masked."""
     return Masker(secret_forms)
 
 
 def redact(result: Result, secret_forms: tuple[str, ...]) -> Result:
     """Mask ``secret_forms`` (from :func:`forms`) and every userinfo password
     in every text field of ``result``, in place."""
-    return _masker(secret_forms).result(result)
+    return shared(secret_forms).result(result)

@@ -22,7 +22,7 @@ from checker.choices import Format
 from checker.crawl.stats import CrawlStats
 from checker.hoststats import HostStats
 from checker.models import LateSources, Result, Summary
-from checker.redact import Masker
+from checker.redact import Masker, forms, shared
 from checker.reporters import Reporter, ReportOptions, make_reporter
 from checker.reporters.fanout import fan_out
 from checker.settings import Settings
@@ -40,7 +40,7 @@ class Masked(Reporter):
         self._reporter.start(total)
 
     def add(self, result: Result) -> None:
-        self._reporter.add(self._masker.result(result))
+        self._reporter.add(self._masker.again(result))
 
     def host_stats(self, hosts: Mapping[str, HostStats]) -> None:
         self._reporter.host_stats({self._masker.text(h): s for h, s in hosts.items()})
@@ -107,7 +107,8 @@ def reporters(
         bar = ProgressReporter(stderr, force=settings.progress is True, crawl=crawl)
         chosen.insert(0, bar)  # first, so it is cleared before any report is printed
     try:
-        yield Masked(fan_out(chosen), Masker.of(settings.secrets))
+        # The engine's masker (redact.shared): a result it masked is not masked twice.
+        yield Masked(fan_out(chosen), shared(forms(settings.secrets)))
     finally:
         if bar is not None:
             bar.close()

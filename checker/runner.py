@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncGenerator, Coroutine, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from checker.crawl.stats import CrawlStats
 from checker.engine import Run
@@ -23,7 +23,9 @@ from checker.models import LateSources, Report, Result, Summary
 from checker.settings import Settings
 from checker.targets import TargetIndex
 from checker.workers import processes
-from checker.workers.pool import Pool
+
+if TYPE_CHECKING:
+    from checker.workers.pool import Pool
 
 T = TypeVar("T")
 
@@ -40,6 +42,9 @@ class Driver:
     def __init__(self, settings: Settings, index: TargetIndex, ignore: IgnoreRules = ()) -> None:
         self._run: Run | Pool = Run(settings, index, ignore)
         if settings.workers != 1 and (count := processes(settings, len(index))) > 1:
+            # Imported only here: pickle and the pool are start-up a one-process run skips.
+            from checker.workers.pool import Pool
+
             self._run = Pool(settings, index, ignore, count)
         self.total = len(index)
         self.stops = 0

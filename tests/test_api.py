@@ -198,3 +198,27 @@ def test_run_applies_ignore_rules_it_is_given(page_site: ServerThread) -> None:
 
     with page_site:
         assert run_loop(go()) == [Outcome.EXCLUDED]
+
+
+def test_the_command_widens_the_young_generation_from_its_start(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Start-up (imports, the index) runs under the run's threshold too (issue 15).
+    import gc
+
+    from checker import cli, runner
+
+    assert cli.YOUNG_THRESHOLD == runner.GC_YOUNG_THRESHOLD
+    saved = gc.get_threshold()
+    gc.set_threshold(700, *saved[1:])
+    try:
+        with pytest.raises(SystemExit):
+            cli.main(["schema", "result"])
+        assert gc.get_threshold()[0] == runner.GC_YOUNG_THRESHOLD
+        gc.set_threshold(0, *saved[1:])  # turned off by the caller: left off
+        with pytest.raises(SystemExit):
+            cli.main(["schema", "result"])
+        assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*saved)
+    assert '"url"' in capsys.readouterr().out

@@ -169,3 +169,35 @@ def test_dump_and_a_run_exclude_by_the_same_rules(tmp_path: Path, no_dns: list[s
     assert no_dns == ["kept.example"]  # the run's DNS half, which a dump skips
     assert sum(reason is not None for reason in dumped.values()) == 6
     index.close()
+
+
+def test_the_check_asks_dns_only_with_exclude_private(monkeypatch: pytest.MonkeyPatch) -> None:
+    # engine.Check takes the gate's offline answer when nothing needs DNS, and
+    # awaits the whole gate (DNS included) with --exclude-private.
+    from checker.engine import Check
+
+    async def private(self: Any, host: str, *args: object, **kwargs: object) -> Any:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 0))]
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", private)
+
+    class Probe:
+        async def __call__(self, target: Target, parsed: URL, tries: int = 1) -> Result:
+            return Result.for_target(target, Outcome.OK, status=200)
+
+        def limits(self, host: str) -> tuple[int, float]:
+            return 1, 0.0
+
+    def check(**options: Any) -> Result:
+        settings = Settings.model_validate(options)
+        target = Target(0, "http://intranet.example/", ())
+        answer = asyncio.run(Check(Gate(settings), Probe(), settings)(target))
+        assert isinstance(answer, Result)
+        return answer
+
+    excluded = check(exclude_private=True)
+    assert excluded.outcome is Outcome.EXCLUDED
+    assert excluded.reason is not None
+    assert "10.1.2.3" in excluded.reason
+    assert check().outcome is Outcome.OK
+    assert check(exclude=["intranet"]).outcome is Outcome.EXCLUDED

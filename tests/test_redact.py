@@ -7,8 +7,8 @@ import base64
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.models import ErrorKind, Failure, Outcome, Result, Source
-from checker.redact import MASK, Masker, forms, redact
+from checker.models import ErrorKind, Failure, Outcome, Result, Source, Summary
+from checker.redact import MASK, Masker, forms, redact, shared
 
 SECRET = "s3cret token/1"
 
@@ -115,3 +115,38 @@ def test_no_encoding_of_a_secret_survives(secret: str, before: str, after: str) 
     for form in forms([secret]):
         masked = masker.text(before + form + after)
         assert form.lower() not in masked.lower()
+
+
+def test_the_reporters_layer_masks_whatever_the_engine_did_not() -> None:
+    # The engine and the reporters share one masker (redact.shared); its
+    # second look at the result it masked last is skipped, any other result
+    # (a cancelled one, one from a worker process) is still masked.
+    masker = shared(forms((SECRET,)))
+    engine_masked = redact(_result(), forms((SECRET,)))
+    assert masker.again(engine_masked) is engine_masked
+    never_seen = _result()  # the same secrets, not masked by the engine
+    assert SECRET not in repr(masker.again(never_seen))
+    # Once another result was masked, the engine's earlier one is masked again
+    # rather than trusted: the skip is for the one result masked last only.
+    leaked = redact(_result(), forms((SECRET,)))
+    redact(_result(), forms((SECRET,)))
+    leaked.reason = f"note {SECRET}"
+    assert SECRET not in repr(masker.again(leaked))
+
+
+def test_every_report_masks_a_cancelled_result_the_engine_never_saw() -> None:
+    import io
+
+    from checker.reporting import reporters
+    from checker.settings import Settings
+
+    settings = Settings(format="json", headers=[f"X-Token: {SECRET}"], progress=False)
+    out = io.StringIO()
+    with reporters(settings, out, environ={}) as reporter:
+        reporter.start(1)
+        reporter.add(
+            Result(f"http://h/?t={SECRET}", Outcome.CANCELLED, (Source(f"{SECRET}.md", 1),))
+        )
+        reporter.finish(Summary(strategy="as-completed"))
+    assert SECRET not in out.getvalue()
+    assert MASK in out.getvalue()

@@ -12,7 +12,7 @@ in a GitHub Actions log.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from checker.hoststats import HostStats, HostTable
@@ -62,8 +62,36 @@ class JsonReporter(Reporter):
         self._out.flush()
 
 
-# json.dumps() builds a new encoder on every call when given any option.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+def _encoder() -> Callable[[object], str]:
+    """``JSONEncoder(ensure_ascii=False).encode``, its C encoder built once.
+
+    ``encode`` builds a new C encoder (and a dict to detect cycles) on every
+    call: ~1 µs of each result's line. Results hold no cycles, and the one
+    built here writes exactly what ``encode`` writes (tests/reporters).
+    """
+    plain = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the C accelerator
+        return plain.encode
+    chunks = make(
+        None,  # no cycle check
+        plain.default,
+        json.encoder.encode_basestring,
+        None,  # no indent
+        plain.key_separator,
+        plain.item_separator,
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan, as JSONEncoder's default
+    )
+
+    def encode(value: object) -> str:
+        return "".join(chunks(value, 0))
+
+    return encode
+
+
+_encode = _encoder()
 
 
 def dumps(value: object) -> str:
