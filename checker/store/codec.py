@@ -117,7 +117,9 @@ def history(blob: bytes) -> list[Check]:
 def outcomes(blob: bytes, last: int) -> list[bool]:
     """Whether each of the ``last`` checks in a blob was ok, oldest first."""
     tail = _usable(blob)[-last * RECORD.size :]
-    return [not value & _FAILED for (value,) in RECORD.iter_unpack(tail)]
+    # The failed bit (10) is bit 2 of each little-endian record's second byte:
+    # read from the bytes, not by unpacking every record (3 µs a URL).
+    return [not byte & _FAILED >> 8 for byte in tail[1 :: RECORD.size]]
 
 
 def dump(result: Result) -> str | None:
@@ -142,6 +144,15 @@ def load(
 ) -> Result | None:
     """The stored result as this run's result for ``target``; None when the
     stored values are not one (a damaged row is a cache miss, never a crash)."""
+    if not extra and outcome == "ok" and isinstance(status, int):  # most rows: nothing more
+        return Result.for_target(
+            target,
+            Outcome.OK,
+            status=status,
+            final_url=target.url,
+            attempts=0,
+            cached_at=iso(checked_at),
+        )
     try:
         fields = json.loads(extra) if extra else {}
         redirects = fields.get("redirects", [])
