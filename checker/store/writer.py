@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from checker.models import ErrorKind, Outcome, Result, Summary
-from checker.store.codec import KEPT, RECORD, dump, record
+from checker.store.codec import GAP, KEPT, SIZE, dump, record
 from checker.store.repo import git_commit
 from checker.store.schema import connect
 
@@ -41,8 +41,11 @@ ON CONFLICT(url) DO UPDATE SET
         WHEN urls.streak > 0 THEN coalesce(urls.first_failed_at, excluded.first_failed_at)
         ELSE excluded.first_failed_at END,
     streak = CASE WHEN excluded.streak = 0 THEN 0 ELSE urls.streak + 1 END,
-    -- || makes text of two blobs: cast back before cutting, so substr counts bytes
-    history = substr(CAST(urls.history || excluded.history AS BLOB), -{KEPT * RECORD.size})
+    -- || makes text of two blobs: cast back before cutting, so substr counts bytes;
+    -- a check long after the last one starts anew (codec.py: what dates a record)
+    history = CASE WHEN excluded.checked_at - urls.checked_at < {GAP}
+        THEN substr(CAST(urls.history || excluded.history AS BLOB), -{KEPT * SIZE})
+        ELSE excluded.history END
 """
 
 

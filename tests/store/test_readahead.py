@@ -12,6 +12,7 @@ from checker.models import Target
 from checker.settings import Settings
 from checker.store import MANY, Store
 from checker.store import memory as memory_module
+from checker.store.codec import SIZE
 from checker.store.memory import Memory
 from tests.conftest import ServerThread
 from tests.store.conftest import by_url, run_with_store
@@ -91,7 +92,7 @@ def test_urls_that_mask_alike_share_one_row_and_are_both_reused(
     assert len(rows) == 1
     assert "first" not in rows[0][0]
     assert "second" not in rows[0][0]
-    assert rows[0][1] == 8  # both checks recorded, in one batch
+    assert rows[0][1] == 2 * SIZE  # both checks recorded, in one batch
     before = flip.total
     code, report, err = run_with_store(store, urls)
     assert code == 0, err

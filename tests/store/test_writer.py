@@ -31,7 +31,7 @@ def test_a_batch_of_any_size_is_written_whole_and_a_repeated_url_twice(tmp_path:
     assert set(rows) == set(urls)
     for n, url in enumerate(urls):
         checked_at, streak, blob = rows[url]
-        checks = history(blob)
+        checks = history(blob, checked_at)
         if n == 6:  # ok, then a 500 later in the same batch: both, in order
             assert [c.status for c in checks] == [200, 500]
             assert (checked_at, streak) == (1.8e9 + 600, 1)
