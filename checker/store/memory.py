@@ -3,6 +3,7 @@ request, and the URL's health once its result is known (engine.Check)."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from collections.abc import Iterator
@@ -15,8 +16,8 @@ from checker.redact import redact
 from checker.scheduler import Attempted
 from checker.settings import Settings
 from checker.store import MANY, Lookup, Row, path_of
-from checker.store.codec import load
-from checker.store.health import stored, updated
+from checker.store.codec import SIZE, load
+from checker.store.health import FLAKY_WINDOW, stored, updated
 from checker.store.schema import StoreError
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from checker.https_upgrade import ProbeLike
 
 KNOWN = 16_384  # rows read ahead and kept for their checks, at most
+KEPT_FOR_CHECK = FLAKY_WINDOW * SIZE  # bytes of history a kept row holds
 _NONE = object()
 
 
@@ -100,7 +102,11 @@ class Memory:
         row = self._row(key)
         cached = self.reuse(target, row)
         if cached is None:
-            self._known[key] = row  # for its check
+            # Kept for its check, which reads only the history's last checks
+            # (health.updated): thousands may wait in the scheduler's queues.
+            if row is not None and len(row.history) > KEPT_FOR_CHECK:
+                row = dataclasses.replace(row, history=row.history[-KEPT_FOR_CHECK:])
+            self._known[key] = row
         return cached
 
     def _masked(self, url: str) -> str:
