@@ -256,6 +256,8 @@ class Frontier:
         early, not only once the hosts before them run dry. One target a start
         at first (the first results come before much is read), then four."""
         self._takes += 1
+        if self._settled:  # results made without an attempt first: they are held, not queued
+            return
         ahead = 1 if self._takes < _EAGER_AFTER else 4
         while ahead and self._source is not None and self.buffered < self._rules.lookahead:
             ahead -= 1

@@ -133,3 +133,30 @@ def test_rows_read_ahead_for_targets_never_checked_stay_bounded(
         pass
     assert 0 < len(memory._known) <= 100
     memory.close()
+
+
+async def test_results_answered_without_a_request_wait_for_the_consumer_bounded() -> None:
+    """An all-hits run never suspends a worker: without a pause for the
+    consumer, every result of the input was made and held at once."""
+    from checker.models import Outcome, Result
+    from checker.scheduler import Rules, stream
+    from checker.scheduler.driver import OUT_BOUND
+
+    made = 0
+
+    def answer(target: Target) -> Result:
+        nonlocal made
+        made += 1
+        return Result(target.url, Outcome.OK, index=target.index)
+
+    async def never(target: Target, tries: int = 1) -> Result:
+        raise AssertionError("an answered target was checked")
+
+    concurrency, total = 16, 5_000
+    targets = iter([Target(n, f"http://h{n % 7}.test/{n}", ()) for n in range(total)])
+    consumed, worst = 0, 0
+    async for _ in stream(targets, never, concurrency, Rules(answer=answer)):
+        consumed += 1
+        worst = max(worst, made - consumed)
+    assert consumed == total
+    assert worst <= OUT_BOUND + 4 * concurrency  # not the whole input
