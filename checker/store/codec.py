@@ -36,7 +36,7 @@ KEPT = 50  # checks kept per URL
 SIZE = 3  # bytes a record
 EPOCH = 1_577_836_800  # 2020-01-01T00:00:00Z
 TICK = 600  # ten minutes: a history's times are this precise
-CYCLE = 1 << 13  # ticks a record's time runs through before it repeats
+CYCLE = 1 << 13  # ticks a record's time runs through before it repeats (bits 11-23)
 # A record up to this many ticks newer than the one after it was written out
 # of order (two runs at once, each recording its check a second apart).
 SLACK = 6
@@ -158,14 +158,17 @@ def to_version_3(blob: object) -> bytes:
     but the last in a history that is no blob)."""
     if not isinstance(blob, bytes):
         return b""
-    ticks = [value for (value,) in struct.iter_unpack("<I", _usable(blob, 4))]
-    start = len(ticks) - 1
-    while start > 0 and (ticks[start] >> 11) - (ticks[start - 1] >> 11) < GAP // TICK:
-        start -= 1
-    return b"".join(
-        ((value >> 11) % CYCLE << 11 | value & 2047).to_bytes(SIZE, "little")
-        for value in ticks[max(start, 0) :]
-    )
+    usable = _usable(blob, 4)
+    ticks = [value >> 11 for (value,) in struct.iter_unpack("<I", usable)]
+    start = 0
+    if ticks and ticks[-1] - ticks[0] >= GAP // TICK:  # else no gap between two can be
+        start = len(ticks) - 1
+        while start > 0 and ticks[start] - ticks[start - 1] < GAP // TICK:
+            start -= 1
+    # With CYCLE = 2**13, a record is the old one's low 3 bytes: drop each 4th.
+    kept = bytearray(usable[start * 4 :])
+    del kept[3::4]
+    return bytes(kept)
 
 
 def dump(result: Result) -> str | None:

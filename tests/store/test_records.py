@@ -154,3 +154,52 @@ def test_a_version_2_store_is_upgraded_and_reads_back_the_same(tmp_path: Path) -
     assert lines["http://empty.test/"] == []
     assert lines["http://damaged.test/"] == []
     assert 432 * KEPT > 2 * CYCLE  # the daily history reaches over two cycles
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=(1 << 21) - 1 - 60 * CYCLE),
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=GAP // TICK + 50),
+            st.booleans(),
+            st.integers(min_value=0, max_value=999),
+        ),
+        max_size=KEPT,
+    ),
+)
+def test_any_version_2_history_converts_to_the_checks_after_its_last_long_gap(
+    first: int, records: list[tuple[int, bool, int]]
+) -> None:
+    from checker.store.codec import history, to_version_3
+
+    ticks, tick = [], first
+    for gap, _, _ in records:
+        tick += gap
+        ticks.append(tick)
+    old = [_v2_record(t, failed, low) for t, (_, failed, low) in zip(ticks, records, strict=True)]
+    start = 0
+    for n in range(1, len(ticks)):
+        if ticks[n] - ticks[n - 1] >= GAP // TICK:
+            start = n
+    anchor = EPOCH + (ticks[-1] if ticks else 0) * TICK
+    want = history_v2(b"".join(old[start:]))
+    assert history(to_version_3(b"".join(old)), anchor) == want
+
+
+def history_v2(blob: bytes) -> list[object]:
+    """Version 2's reading of its 4-byte records, as it was published."""
+    from checker.store.codec import Check
+
+    out: list[object] = []
+    for (value,) in struct.iter_unpack("<I", blob):
+        at = float(EPOCH + (value >> 11) * TICK)
+        failed, low = value & 1024, value & 1023
+        if low >= 100:
+            out.append(Check(at, low, "broken" if failed else "ok"))
+        elif low and failed:
+            kind = ERROR_KINDS[low - 1] if low <= len(ERROR_KINDS) else "unknown"
+            out.append(Check(at, None, kind))
+        else:
+            out.append(Check(at, None, "broken" if failed else "ok"))
+    return out
