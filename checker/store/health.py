@@ -11,8 +11,7 @@ never counts: those modes exist to keep hiccups from failing CI.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 from checker.choices import FailOnMode
 from checker.models import Health, Result
@@ -22,9 +21,10 @@ from checker.store.codec import iso, outcomes
 FLAKY_WINDOW = 10
 
 
-@dataclass(slots=True, frozen=True)
-class Row:
-    """What the store holds of one URL (the ``urls`` table's columns)."""
+class Row(NamedTuple):
+    """What the store holds of one URL (the ``urls`` table's columns); a
+    tuple, made by the thousand as rows are read ahead (a frozen dataclass
+    took ~4 µs each)."""
 
     checked_at: float
     outcome: str

@@ -3,7 +3,6 @@ request, and the URL's health once its result is known (engine.Check)."""
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import time
 from collections.abc import Iterator
@@ -105,7 +104,7 @@ class Memory:
             # Kept for its check, which reads only the history's last checks
             # (health.updated): thousands may wait in the scheduler's queues.
             if row is not None and len(row.history) > KEPT_FOR_CHECK:
-                row = dataclasses.replace(row, history=row.history[-KEPT_FOR_CHECK:])
+                row = Row(*row[:-1], row.history[-KEPT_FOR_CHECK:])  # history is last
             self._known[key] = row
         return cached
 
