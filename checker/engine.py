@@ -96,6 +96,24 @@ class Check:
                 self.print_traceback(target, exc)
             return Result.for_target(target, Outcome.ERROR, error=internal(exc))
 
+    def answer(self, target: Target) -> Result | None:
+        """``target``'s result when it is known without an attempt (a fresh
+        one in the store, --cache), judged; None: it is checked. The
+        scheduler asks before queuing it, so it takes no host slot."""
+        if self._memory is None:
+            return None
+        try:
+            cached = self._memory.answer(self._gate, target)
+        except Exception:  # a bug: the check meets it again, and contains it
+            return None
+        if cached is None or self._judge is None:
+            return cached
+        return self._judge(cached)
+
+    def prefetching(self, targets: Iterator[Target]) -> Iterator[Target]:
+        """``targets``, with the store's rows read ahead in batches (--cache)."""
+        return targets if self._memory is None else self._memory.prefetch(targets)
+
     def judged(self, answer: Result | Attempted) -> Result | Attempted:
         """``answer`` as --warn and --redirects see it (a crawl's page reads too)."""
         judge = self._judge
@@ -166,6 +184,8 @@ async def checks(
         if start_crawl is not None:
             crawl = await start_crawl(plain, session)
             check, targets, count = crawl, crawl.feed, settings.concurrency
+        else:  # --cache: fresh results answered before the scheduler (a crawl reads pages)
+            targets = plain.prefetching(targets)
         rules = Rules(
             retries=settings.retries,
             max_retry_wait=settings.max_retry_wait,
@@ -176,6 +196,7 @@ async def checks(
             stats=host_stats,
             on_grow=None if crawl is None else crawl.attach,
             judge=Judge.of(settings),
+            answer=plain.answer if crawl is None and settings.cache else None,
         )
         # One worker per target at most: -c 1000000 for one URL is one worker.
         workers = max(1, min(settings.concurrency, count))

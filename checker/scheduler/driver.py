@@ -23,6 +23,8 @@ from checker.scheduler.hosts import Host
 from checker.scheduler.pacing import PACER, HopPacer
 from checker.scheduler.records import Attempted, Job, Rules
 
+OUT_BOUND = 256  # results waiting for the consumer before a worker lets it run
+
 
 class Attempt(Protocol):
     """One attempt at a target. ``tries`` (1-based) is passed from the second on."""
@@ -108,6 +110,11 @@ class Driver:
                 frontier.close()
                 self.wake(everyone=True)
                 return
+            if len(self.out) >= OUT_BOUND:
+                # Results made without a request (the store's, a dead host's)
+                # never suspend this loop: let the consumer take them, or a
+                # warm run would hold every result of its input at once.
+                await asyncio.sleep(0)
 
     async def _attempt(self, job: Job) -> Result | None:
         check = self._check

@@ -90,7 +90,7 @@ class Frontier:
 
     def add(self, target: Target, now: float) -> None:
         """A target found during the run (a crawl): queued like one read from the input."""
-        self._enqueue(Job(target, self._hosts(self._host_of(target), now)), now)
+        self._admit(target, now)
 
     def grown(self) -> None:
         """The growing input has more: read it again (a dry read had let it go)."""
@@ -256,6 +256,8 @@ class Frontier:
         early, not only once the hosts before them run dry. One target a start
         at first (the first results come before much is read), then four."""
         self._takes += 1
+        if self._settled:  # results made without an attempt first: they are held, not queued
+            return
         ahead = 1 if self._takes < _EAGER_AFTER else 4
         while ahead and self._source is not None and self.buffered < self._rules.lookahead:
             ahead -= 1
@@ -263,7 +265,7 @@ class Frontier:
             if target is None:
                 self._source = None
             else:
-                self._enqueue(Job(target, self._hosts(self._host_of(target), now)), now)
+                self._admit(target, now)
 
     def _pull(self, now: float) -> bool:
         """Read the input until a host can send, the lookahead is full, or it ends."""
@@ -275,10 +277,20 @@ class Frontier:
             if target is None:
                 self._source = None
                 return bool(self._ready or self._settled)
-            self._enqueue(Job(target, self._hosts(self._host_of(target), now)), now)
+            self._admit(target, now)
             if self._ready or self._settled:
                 return True
         return False
+
+    def _admit(self, target: Target, now: float) -> None:
+        """Queue a target for its host, unless its result is known without
+        an attempt (the store's, ``Rules.answer``): that one takes no slot,
+        waits for no gap, and counts as no request."""
+        answer = self._rules.answer
+        if answer is not None and (result := answer(target)) is not None:
+            self._settled.append(result)
+            return
+        self._enqueue(Job(target, self._hosts(self._host_of(target), now)), now)
 
     def _enqueue(self, job: Job, now: float) -> None:
         self.buffered += 1

@@ -47,6 +47,9 @@ class Rules:
     # --warn, --redirects (levels.Judge): for the results the frontier makes
     # itself (a dead host's other URLs), as engine.Check judges the rest.
     judge: Callable[[Result], Result] | None = None
+    # A target's result known without an attempt (the store's, --cache), or
+    # None: it is reported at once, taking no host slot (engine.Check.answer).
+    answer: Callable[[Target], Result | None] | None = None
 
 
 class Job:

@@ -9,6 +9,7 @@ written (the engine masks before recording), and nothing a request sent.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sqlite3
@@ -25,10 +26,14 @@ __all__ = ["Lookup", "Row", "Store", "StoreError", "default_path", "path_of"]
 READS_PER_SNAPSHOT = 256
 DEFAULT = Path(".urlcheck", "cache.sqlite")
 
-_SELECT = (
-    "SELECT checked_at, outcome, status, result, last_ok_at, first_failed_at, streak, history "
-    "FROM urls WHERE url = ?"
-)
+_COLUMNS = "checked_at, outcome, status, result, last_ok_at, first_failed_at, streak, history"
+_SELECT = f"SELECT {_COLUMNS} FROM urls WHERE url = ?"
+MANY = 256  # URLs looked up by one statement: under the 999 parameters any SQLite allows
+
+
+@functools.lru_cache(maxsize=16)
+def _select_many(count: int) -> str:
+    return f"SELECT url, {_COLUMNS} FROM urls WHERE url IN ({', '.join('?' * count)})"
 
 
 def default_path() -> Path:
@@ -69,28 +74,45 @@ class Lookup:
         self._reads = 0
         self._began = 0.0
 
-    def row(self, url: str) -> Row | None:
+    def _connection(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():  # a forked worker opens its own
             self._db = connect(self.path, readonly=True)
             self._pid = os.getpid()
             self._reads = 0
+        # Lookups share a read transaction, READS_PER_SNAPSHOT or a second
+        # at a time: each one alone starts its own (18 µs a lookup, 10 in
+        # one); a snapshot held longer would keep checkpoints waiting.
+        now = time.monotonic()
+        if self._reads % READS_PER_SNAPSHOT == 0 or now - self._began > FLUSH_SECONDS:
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
+            self._db.execute("BEGIN")
+            self._began = now
+        self._reads += 1
+        return self._db
+
+    def row(self, url: str) -> Row | None:
         try:
-            # Lookups share a read transaction, READS_PER_SNAPSHOT or a second
-            # at a time: each one alone starts its own (18 µs a lookup, 10 in
-            # one); a snapshot held longer would keep checkpoints waiting.
-            now = time.monotonic()
-            if self._reads % READS_PER_SNAPSHOT == 0 or now - self._began > FLUSH_SECONDS:
-                if self._db.in_transaction:
-                    self._db.execute("COMMIT")
-                self._db.execute("BEGIN")
-                self._began = now
-            self._reads += 1
-            found = self._db.execute(_SELECT, (url,)).fetchone()
+            found = self._connection().execute(_SELECT, (url,)).fetchone()
         except sqlite3.Error:
             return None  # a row that cannot be read is a miss: the URL is checked
         if found is None:
             return None
         return _row(found)
+
+    def rows(self, urls: list[str]) -> dict[str, Row]:
+        """The rows of up to :data:`MANY` URLs, by one statement (not one
+        each): those stored with a usable row, by URL."""
+        try:
+            found = self._connection().execute(_select_many(len(urls)), urls).fetchall()
+        except sqlite3.Error:
+            return {}  # as row(): what cannot be read is a miss
+        rows = {}
+        for url, *rest in found:
+            row = _row(tuple(rest))
+            if row is not None and isinstance(url, str):
+                rows[url] = row
+        return rows
 
     def close(self) -> None:
         if self._db is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.store.codec import RECORD, Check, history, iso
+from checker.store.codec import SIZE, Check, history, iso
 from checker.store.health import FLAKY_WINDOW, flips
 from checker.store.schema import VERSION, StoreError, connect
 
@@ -50,7 +50,7 @@ def stats(path: Path) -> dict[str, Any]:
             "SELECT count(*), sum(outcome != 'ok'), min(checked_at), max(checked_at) FROM urls"
         ).fetchone()
         checks = db.execute(
-            f"SELECT coalesce(sum(length(history)), 0) / {RECORD.size} FROM urls"
+            f"SELECT coalesce(sum(length(history)), 0) / {SIZE} FROM urls"
         ).fetchone()
         runs, last = db.execute("SELECT count(*), max(started_at) FROM runs").fetchone()
     finally:
@@ -109,7 +109,7 @@ def timelines(
 ) -> Iterator[Timeline]:
     """Each URL's timeline (all of them when ``urls`` is empty), filtered."""
     db = connect(path)  # migrated if an older urlcheck wrote it
-    columns = "url, streak, first_failed_at, last_ok_at, history"
+    columns = "url, streak, first_failed_at, last_ok_at, history, checked_at"
     try:
         if urls:
             rows: Iterator[tuple[Any, ...]] = (
@@ -120,8 +120,9 @@ def timelines(
         else:
             rows = db.execute(f"SELECT {columns} FROM urls ORDER BY url")
         cutoff = None if since is None else time.time() - since
-        for url, streak, failed_at, ok_at, blob in rows:
-            checks = history(bytes(blob or b""))
+        for url, streak, failed_at, ok_at, blob, checked_at in rows:
+            last = checked_at if isinstance(checked_at, int | float) else 0.0
+            checks = history(blob if isinstance(blob, bytes) else b"", last)
             if cutoff is not None:
                 checks = [c for c in checks if c.at >= cutoff]
                 if not checks:

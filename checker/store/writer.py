@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import sqlite3
 import sys
 import time
@@ -13,17 +14,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from checker.models import ErrorKind, Outcome, Result, Summary
-from checker.store.codec import KEPT, RECORD, dump, record
+from checker.store.codec import GAP, KEPT, SIZE, dump, record
 from checker.store.repo import git_commit
 from checker.store.schema import connect
 
 BATCH = 500  # results per write transaction
 FLUSH_SECONDS = 1.0  # or sooner, when results come slowly
 
-_UPSERT = f"""
+_COLUMNS = 9
+# Rows per statement: 900 parameters at most, under the 999 an SQLite older
+# than 3.32 allows; a few fixed sizes, so that few statements are prepared.
+_CHUNKS = (100, 10, 1)
+_INSERT = """
 INSERT INTO urls(url, checked_at, outcome, status, result, last_ok_at, first_failed_at,
                  streak, history)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES """
+_ON_CONFLICT = f"""
 ON CONFLICT(url) DO UPDATE SET
     checked_at = excluded.checked_at,
     outcome = excluded.outcome,
@@ -35,9 +41,22 @@ ON CONFLICT(url) DO UPDATE SET
         WHEN urls.streak > 0 THEN coalesce(urls.first_failed_at, excluded.first_failed_at)
         ELSE excluded.first_failed_at END,
     streak = CASE WHEN excluded.streak = 0 THEN 0 ELSE urls.streak + 1 END,
-    -- || makes text of two blobs: cast back before cutting, so substr counts bytes
-    history = substr(CAST(urls.history || excluded.history AS BLOB), -{KEPT * RECORD.size})
+    -- || makes text of two blobs: cast back before cutting, so substr counts bytes;
+    -- a check long after the last one starts anew (codec.py: what dates a record)
+    history = CASE WHEN excluded.checked_at - urls.checked_at < {GAP}
+        THEN substr(CAST(urls.history || excluded.history AS BLOB), -{KEPT * SIZE})
+        ELSE excluded.history END
 """
+
+
+@functools.lru_cache(maxsize=len(_CHUNKS))
+def _upsert(rows: int) -> str:
+    """One statement for ``rows`` rows. executemany would step once per row,
+    letting go of the GIL and taking it back each time: with the run's loop
+    busy, every take waits out the loop's switch interval (5 ms) or forces
+    it off the GIL. One statement is one step, one hand-over a batch."""
+    one = "(" + ", ".join("?" * _COLUMNS) + ")"
+    return _INSERT + ", ".join([one] * rows) + _ON_CONFLICT
 
 
 def recorded(result: Result) -> bool:
@@ -113,7 +132,12 @@ class Store:
     def _write(self, pending: list[tuple[object, ...]]) -> sqlite3.Error | None:
         try:
             with self._transaction() as db:
-                db.executemany(_UPSERT, pending)
+                done = 0
+                for size in _CHUNKS:
+                    while len(pending) - done >= size:
+                        chunk = pending[done : done + size]
+                        db.execute(_upsert(size), [v for row in chunk for v in row])
+                        done += size
         except sqlite3.Error as exc:
             return exc
         return None

@@ -123,3 +123,22 @@ def test_hostile_max_cache_age_is_refused_by_settings(text: str) -> None:
 def test_hostile_numeric_max_cache_age_is_refused(value: float) -> None:
     with pytest.raises(ValueError, match="max_cache_age"):
         Settings(max_cache_age=value)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.binary(max_size=260), st.integers(min_value=1, max_value=60))
+def test_outcomes_read_from_the_bytes_agree_with_the_decoded_history(
+    blob: bytes, last: int
+) -> None:
+    """Hostile: any bytes another program left in a history, torn records too."""
+    from checker.store.codec import history, outcomes
+
+    assert outcomes(blob, last) == [check.ok for check in history(blob, 1.8e9)][-last:]
+
+
+def test_flips_counts_changes_between_neighbours() -> None:
+    from checker.store.health import flips
+
+    assert flips([]) == 0
+    assert flips([True]) == 0
+    assert flips([True, False, False, True, True, False]) == 3

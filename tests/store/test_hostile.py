@@ -84,6 +84,7 @@ def test_a_hostile_max_cache_age_is_one_line_and_exit_2(tmp_path: Path, age: str
         ("outcome", "splendid"),
         ("streak", -5),
         ("last_ok_at", 1e300),
+        ("url", b"a blob, not the text the rows are read ahead by"),
     ],
 )
 def test_a_row_another_program_damaged_is_a_miss_not_a_crash(

@@ -209,7 +209,7 @@ def test_every_history_format_renders(tmp_path: Path) -> None:
     from checker.store.queries import Timeline
 
     blob = record(Result("u", Outcome.OK, status=200), 1.8e9)
-    line = Timeline("http://a.test/", history(blob), 0, None, 1.8e9)
+    line = Timeline("http://a.test/", history(blob, 1.8e9), 0, None, 1.8e9)
     for fmt in HistoryFormat:
         out = io.StringIO()
         render(fmt, [line], out)

@@ -10,7 +10,7 @@ import pytest
 from checker.models import Outcome, Result, Target
 from checker.settings import Settings
 from checker.store import Store, StoreError
-from checker.store.codec import RECORD, TICK, history
+from checker.store.codec import SIZE, TICK, history
 from checker.store.memory import Memory
 from checker.store.schema import APPLICATION_ID, MIGRATIONS, VERSION, connect
 
@@ -57,9 +57,9 @@ def test_history_keeps_the_last_50_checks(tmp_path: Path) -> None:
     store.flush()
     store.close()
     db = sqlite3.connect(path)
-    (blob,) = db.execute("SELECT history FROM urls").fetchone()
-    assert len(blob) == 50 * RECORD.size
-    checks = history(blob)
+    (blob, checked_at) = db.execute("SELECT history, checked_at FROM urls").fetchone()
+    assert len(blob) == 50 * SIZE
+    checks = history(blob, checked_at)
     assert [c.at for c in checks] == [start + n * TICK for n in range(70, 120)]
     assert [c.status for c in checks] == [200 + n % 2 for n in range(70, 120)]
 
