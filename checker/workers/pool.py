@@ -189,7 +189,9 @@ class Pool:
                     batch = [unpack(fields) for fields in message[1]]
                     held = worker.held
                     for result in batch:
-                        result.sources = held.pop(result.index).sources
+                        given = held.pop(result.index).sources
+                        if not result.sources:  # else they were masked (child.py)
+                            result.sources = given
                     self._queue.put_nowait((worker, batch))
                 elif message[0] == "done":
                     if message[1] and self.host_stats is not None:
