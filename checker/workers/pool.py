@@ -31,6 +31,7 @@ from checker.workers.process import Handle, start
 from checker.workers.wire import Start, encode, receive, unpack
 
 BATCH = 256  # targets per message to a worker
+HOSTS_REMEMBERED = 4096  # the feeder's cache of which worker a host is
 GRACE_S = 10.0  # how long stopped workers may take to wind down before they are killed
 _Batch = tuple["Worker", list[Result]]
 
@@ -159,9 +160,17 @@ class Pool:
     async def _feed(self, workers: list[Worker]) -> None:
         count = len(workers)
         window = max(LOOKAHEAD, 4 * self.settings.concurrency // count)
+        # Each host's worker, remembered: its hash costs more than the lookup.
+        # Bounded, since a list may hold a million hosts.
+        buckets: dict[str | None, Worker] = {}
         try:
             for target in self._targets:
-                worker = workers[host_bucket(host_of(target), count)]
+                host = host_of(target)
+                worker = buckets.get(host)
+                if worker is None:
+                    if len(buckets) >= HOSTS_REMEMBERED:
+                        buckets.clear()
+                    worker = buckets[host] = workers[host_bucket(host, count)]
                 worker.unconsumed += 1
                 if worker.dead:  # its hosts' URLs are lost too, and count in the window
                     self._queue.put_nowait((worker, [worker.lost(target)]))
