@@ -126,12 +126,15 @@ class Pool:
             for result in batch:
                 yield result
 
-    async def _ordered(self, results: AsyncGenerator[Result, None]) -> AsyncGenerator[Result, None]:
+    def _ordered(self, results: AsyncGenerator[Result, None]) -> AsyncGenerator[Result, None]:
+        """In the strategy's order: gather's is the input's, the others' as they come
+        (handed on as they are: one generator less for each result to pass)."""
         if self.settings.strategy is not StrategyName.GATHER:
-            async with contextlib.aclosing(results):
-                async for result in results:
-                    yield result
-            return
+            return results
+        return self._reordered(results)
+
+    @staticmethod
+    async def _reordered(results: AsyncGenerator[Result, None]) -> AsyncGenerator[Result, None]:
         ready: dict[int, Result] = {}  # gather's reorder buffer, as strategies/gather.py
         following = 0
         async with contextlib.aclosing(results):
