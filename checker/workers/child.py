@@ -26,9 +26,6 @@ from checker.workers.wire import Start, WireError, encode, pack, receive
 
 def main() -> None:
     """A fresh interpreter, its pipes on stdin and stdout."""
-    from checker.workers.process import steady_malloc
-
-    steady_malloc()
     incoming, outgoing = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)

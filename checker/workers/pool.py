@@ -27,7 +27,7 @@ from checker.scheduler.hostkey import host_bucket, host_of
 from checker.settings import Settings
 from checker.targets import TargetIndex
 from checker.workers import shares
-from checker.workers.process import Handle, start, steady_malloc
+from checker.workers.process import Handle, start
 from checker.workers.wire import Start, encode, receive, unpack
 
 BATCH = 256  # targets per message to a worker
@@ -150,7 +150,6 @@ class Pool:
         if strategy is not StrategyName.FIRST_EXCEPTION:
             strategy = StrategyName.AS_COMPLETED  # the order is made here
         inherited: list[int] = []
-        steady_malloc()  # the run's side passes the same messages
         for number, slots in enumerate(shares(settings.concurrency, self._count_of)):
             process = await start(number, inherited)
             inherited += process.descriptors

@@ -78,32 +78,6 @@ class Handle:
         loop.add_reader(pidfd, reap)
 
 
-M_MMAP_THRESHOLD = -3  # glibc's mallopt() parameter (malloc.h)
-MMAP_THRESHOLD = 128 * 1024  # glibc's default, kept fixed
-
-
-def steady_malloc() -> None:
-    """Keep glibc's mmap threshold at its default instead of letting it rise.
-
-    glibc raises the threshold to the size of each large block freed (up to
-    32 MiB), after which blocks of that size come from the heap, which a
-    long-lived allocation above them keeps from shrinking. A run with workers
-    passes many such blocks (messages, read buffers) for its whole length:
-    measured at 250k URLs with --workers 2 (benchmarks/treerss.py), a fixed
-    threshold held each worker at 57.8 MB instead of 63.4, and the tree at
-    107 MB PSS instead of 113. Setting it turns the adjustment off. Linux with
-    glibc only; elsewhere, or without the call, nothing changes.
-    """
-    if sys.platform != "linux":
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    except (OSError, AttributeError):  # not glibc (musl has a stub), or no libc
-        pass
-
-
 def can_fork() -> bool:
     return sys.platform == "linux" and hasattr(os, "pidfd_open") and threading.active_count() == 1
 
@@ -129,7 +103,6 @@ async def _fork(inherited: list[int]) -> Handle:
         try:
             for fd in (to_child_w, from_child_r, *inherited):
                 os.close(fd)
-            steady_malloc()
             from checker.workers.child import forked
 
             forked(to_child_r, from_child_w)
