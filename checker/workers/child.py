@@ -88,8 +88,10 @@ async def _serve(incoming: int, outgoing: int) -> None:
     async def check_all() -> None:
         checked = checks(settings, feed, settings.concurrency, start.ignore, host_stats)
         async for result in checked:
+            given = result.sources
             masked = redact(result, secrets)
-            masked.sources = ()  # the run holds them: no need to send them back
+            if masked.sources is given:  # unmasked: the run holds them, no need to send them
+                masked.sources = ()
             outbox.add(pack(masked))
 
     def targets(batch: list[tuple[int, str, Any]]) -> Iterator[Target]:

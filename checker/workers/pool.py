@@ -31,6 +31,7 @@ from checker.workers.process import Handle, start
 from checker.workers.wire import Start, encode, receive, unpack
 
 BATCH = 256  # targets per message to a worker
+HOSTS_REMEMBERED = 4096  # the feeder's cache of which worker a host is
 GRACE_S = 10.0  # how long stopped workers may take to wind down before they are killed
 _Batch = tuple["Worker", list[Result]]
 
@@ -125,12 +126,15 @@ class Pool:
             for result in batch:
                 yield result
 
-    async def _ordered(self, results: AsyncGenerator[Result, None]) -> AsyncGenerator[Result, None]:
+    def _ordered(self, results: AsyncGenerator[Result, None]) -> AsyncGenerator[Result, None]:
+        """In the strategy's order: gather's is the input's, the others' as they come
+        (handed on as they are: one generator less for each result to pass)."""
         if self.settings.strategy is not StrategyName.GATHER:
-            async with contextlib.aclosing(results):
-                async for result in results:
-                    yield result
-            return
+            return results
+        return self._reordered(results)
+
+    @staticmethod
+    async def _reordered(results: AsyncGenerator[Result, None]) -> AsyncGenerator[Result, None]:
         ready: dict[int, Result] = {}  # gather's reorder buffer, as strategies/gather.py
         following = 0
         async with contextlib.aclosing(results):
@@ -159,9 +163,17 @@ class Pool:
     async def _feed(self, workers: list[Worker]) -> None:
         count = len(workers)
         window = max(LOOKAHEAD, 4 * self.settings.concurrency // count)
+        # Each host's worker, remembered: its hash costs more than the lookup.
+        # Bounded, since a list may hold a million hosts.
+        buckets: dict[str | None, Worker] = {}
         try:
             for target in self._targets:
-                worker = workers[host_bucket(host_of(target), count)]
+                host = host_of(target)
+                worker = buckets.get(host)
+                if worker is None:
+                    if len(buckets) >= HOSTS_REMEMBERED:
+                        buckets.clear()
+                    worker = buckets[host] = workers[host_bucket(host, count)]
                 worker.unconsumed += 1
                 if worker.dead:  # its hosts' URLs are lost too, and count in the window
                     self._queue.put_nowait((worker, [worker.lost(target)]))
@@ -189,7 +201,9 @@ class Pool:
                     batch = [unpack(fields) for fields in message[1]]
                     held = worker.held
                     for result in batch:
-                        result.sources = held.pop(result.index).sources
+                        given = held.pop(result.index).sources
+                        if not result.sources:  # else they were masked (child.py)
+                            result.sources = given
                     self._queue.put_nowait((worker, batch))
                 elif message[0] == "done":
                     if message[1] and self.host_stats is not None:

@@ -33,6 +33,22 @@ def test_messages_round_trip() -> None:
     assert asyncio.run(_read_all(data)) == [("results", batch), ("done", None)]
 
 
+def test_places_and_failures_travel_as_equal_objects() -> None:
+    """Sources and Failures are pickled as calls of their class (wire.py),
+    not through dataclasses' __getstate__: the same values must come out."""
+    import copyreg
+
+    from checker.models import ErrorKind, Failure, Source
+
+    places = (Source("docs/a b.md", 3, 7), Source("-", 1), Source("\udcff", 2**40, None))
+    batch = [(0, "http://a.test/", places), (1, "http://b.test/", ())]
+    failure = Failure(ErrorKind.TIMEOUT, "slow \x00")
+    (message,) = asyncio.run(_read_all(encode(("targets", batch, failure))))
+    assert message == ("targets", batch, failure)
+    assert type(message[1][0][2][0]) is Source  # type: ignore[index]
+    assert Source not in copyreg.dispatch_table, "the reducers are the wire's alone"
+
+
 def test_a_length_past_the_limit_is_refused_before_reading_it() -> None:
     with pytest.raises(WireError):
         asyncio.run(_read_all(struct.pack("!I", MAX_MESSAGE + 1) + b"x"))

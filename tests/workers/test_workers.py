@@ -142,3 +142,34 @@ def test_bad_workers_value_is_one_line_and_exit_2(value: str, cli) -> None:  # t
     assert result.stderr.count("\n") == 1
     assert "--workers" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["header", "userinfo"])
+def test_a_secret_in_a_source_path_is_masked_as_in_one_process(kind: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The run holds each target's places and puts them back on its result:
+    where the worker masked a place (its path holds a secret), the masked one
+    must come back, not the run's own copy."""
+    secret = "s3cret-in-the-path"
+    folder = tmp_path / secret
+    folder.mkdir()
+    site = CountingSite()
+    with serve(site) as servers:
+        urls = [s.url(f"/page/{n}") for n in range(4) for s in servers]
+        options: dict[str, object] = {"headers": {"X-Token": secret}}
+        if kind == "userinfo":
+            urls = [u.replace("http://", f"http://user:{secret}@") for u in urls]
+            options = {}
+        links = folder / "links.txt"
+        links.write_text("\n".join(urls) + "\n")
+        reports = {
+            workers: check_sync(
+                sources=[str(links)],
+                settings=Settings.model_validate({"workers": workers, "retries": 0, **options}),
+            )
+            for workers in (1, 2)
+        }
+    one, two = reports[1], reports[2]
+    assert one.summary.total == two.summary.total == len(urls)
+    places = {r.url: r.sources for r in one.results}
+    assert all(secret not in s.path for r in one.results for s in r.sources), "masked in one"
+    assert {r.url: r.sources for r in two.results} == places
