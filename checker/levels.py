@@ -2,7 +2,7 @@
 (``--warn``), and what a redirect is (``--redirects``, ``--allowed-redirect``).
 
 Both are judged by :class:`Judge`, on the probe's final result inside
-``engine.Check`` (so the first-exception strategy already sees a warning as
+``targetcheck.Check`` (so the first-exception strategy already sees a warning as
 one), and again in ``engine.Run`` for the results the scheduler makes
 without a check (a dead host's other URLs); judging twice changes nothing.
 A warned result keeps its outcome and gains ``Result.warning``:

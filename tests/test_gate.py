@@ -172,9 +172,9 @@ def test_dump_and_a_run_exclude_by_the_same_rules(tmp_path: Path, no_dns: list[s
 
 
 def test_the_check_asks_dns_only_with_exclude_private(monkeypatch: pytest.MonkeyPatch) -> None:
-    # engine.Check takes the gate's offline answer when nothing needs DNS, and
+    # targetcheck.Check takes the gate's offline answer when nothing needs DNS, and
     # awaits the whole gate (DNS included) with --exclude-private.
-    from checker.engine import Check
+    from checker.targetcheck import Check
 
     async def private(self: Any, host: str, *args: object, **kwargs: object) -> Any:
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 0))]

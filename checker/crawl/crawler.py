@@ -1,6 +1,6 @@
 """Which target is a page to read, reading it, and what it adds to the run.
 
-:class:`Crawl` wraps the run's check (engine.Check). A target is read as a
+:class:`Crawl` wraps the run's check (targetcheck.Check). A target is read as a
 page when it is a seed (an ``http(s)://`` SOURCE) or was found on a page,
 is inside the scope, within ``--depth`` and ``--max-pages``, allowed by
 robots.txt, and its page (fragment aside) was not read under another URL;
@@ -48,7 +48,7 @@ from checker.targets import TargetIndex
 from checker.urls import parse
 
 if TYPE_CHECKING:
-    from checker.engine import Check
+    from checker.targetcheck import Check
 
 NOT_A_PAGE = 0xFFFFFFFF  # a depth: links of local files, and what is not read
 _GROW_BATCH = 8192  # links added to the index at a time (a link flood stays bounded)
@@ -132,7 +132,7 @@ class Crawl:
                 answer = await self._page(target, tries)
                 if answer is not None:
                     return answer
-        except Exception as exc:  # the one containment, as engine.Check keeps it
+        except Exception as exc:  # the one containment, as targetcheck.Check keeps it
             if self._debug:
                 check.print_traceback(target, exc)
             return Result.for_target(target, Outcome.ERROR, error=internal(exc))

@@ -45,10 +45,10 @@ class Rules:
     # later. Called once with the function that says it has more.
     on_grow: Callable[[Callable[[], None]], None] | None = None
     # --warn, --redirects (levels.Judge): for the results the frontier makes
-    # itself (a dead host's other URLs), as engine.Check judges the rest.
+    # itself (a dead host's other URLs), as targetcheck.Check judges the rest.
     judge: Callable[[Result], Result] | None = None
     # A target's result known without an attempt (the store's, --cache), or
-    # None: it is reported at once, taking no host slot (engine.Check.answer).
+    # None: it is reported at once, taking no host slot (targetcheck.Check.answer).
     answer: Callable[[Target], Result | None] | None = None
 
 

@@ -1,5 +1,5 @@
 """What a check asks the store: a result young enough to reuse instead of a
-request, and the URL's health once its result is known (engine.Check)."""
+request, and the URL's health once its result is known (targetcheck.Check)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ class Memory:
     async def check(
         self, gate: Gate, probe: ProbeLike, target: Target, tries: int
     ) -> Result | Attempted:
-        """engine.Check with the store (--cache): asked after the exclusion
+        """targetcheck.Check with the store (--cache): asked after the exclusion
         rules (an excluded URL stays excluded) and, unless admitting may ask
         DNS (--exclude-private), before the rest of the gate; every result
         that is not excluded gets its health here, so fail-fast sees it."""

@@ -31,9 +31,9 @@ def server() -> Iterator[ServerThread]:
 def _internal_for(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The probe meets a bug on URLs containing ``marker``, which the run's
     containment turns into an ``internal`` result; the others are checked for real."""
-    from checker import engine
+    from checker import targetcheck
 
-    real = engine.Probe
+    real = targetcheck.Probe
 
     class Buggy(real):  # type: ignore[misc, valid-type]
         async def __call__(self, target: Target, parsed: Any = None, tries: int = 1) -> Any:
@@ -41,7 +41,7 @@ def _internal_for(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
                 raise ZeroDivisionError("a bug")
             return await super().__call__(target, parsed, tries)
 
-    monkeypatch.setattr(engine, "Probe", Buggy)
+    monkeypatch.setattr(targetcheck, "Probe", Buggy)
 
 
 def test_an_internal_result_exits_3_after_the_complete_report(
