@@ -20,20 +20,22 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from checker.models import Places, Source, Target
+from checker.models import Places, Source, Target, count_places
 from checker.sources.interface import Link
 from checker.targets_disk import PLACES_LISTED, DiskIndex
 
 if TYPE_CHECKING:
     from checker.shard import ShardStamp
 
-__all__ = ["PLACES_LISTED", "SPILL_AT", "TargetIndex"]
+__all__ = ["PLACES_LISTED", "SPILL_AT", "Row", "TargetIndex"]
 
 # Unique URLs held in memory before the index moves to disk; places held
 # (a URL lists up to PLACES_LISTED) are bounded at four times as many.
 SPILL_AT = 200_000
 
 _Place = tuple[int, int, "int | None"]  # path id, line, column
+# What rows() lists per URL: the URL, its places (path, line, column), how many in all.
+Row = tuple[str, list[tuple[str, int, "int | None"]], int]
 
 
 class TargetIndex:
@@ -170,6 +172,28 @@ class TargetIndex:
             sources = (source, *[Source(paths[p], n, c) for p, n, c in listed])
             counted = total.get(index)
             yield Target(index, url, sources if counted is None else Places(sources, counted))
+
+    def rows(self) -> Iterator[Row]:
+        """What :meth:`__iter__` lists, as plain tuples: ``(url, places, total)``,
+        each place ``(path, line, column)``. For a --dump, which needs no
+        :class:`Target`: building one per URL and one Source per place cost
+        a third of the dump of the 52 MB benchmark tree."""
+        if self._disk is not None:
+            for target in self._disk:
+                sources = target.sources
+                places = [(s.path, s.line, s.column) for s in sources]
+                yield target.url, places, count_places(sources)
+            return
+        paths, more, total = self._paths, self._more, self._total
+        held = zip(self._ids, self._first_path, self._first_line, self._first_col, strict=True)
+        for index, (url, path, line, column) in enumerate(held):
+            first = (paths[path], line, column or None)
+            listed = more.get(index)
+            if listed is None:
+                yield url, [first], 1
+                continue
+            places = [first, *[(paths[p], n, c) for p, n, c in listed]]
+            yield url, places, total.get(index, len(places))
 
     def urls_containing(self, text: str) -> Iterator[str]:
         """The URLs that contain ``text`` (anchors/remote.py: the pages with ``#`` links)."""

@@ -27,7 +27,15 @@ def _targets(*batches: list[Link]) -> list[Target]:
     with TargetIndex() as index:
         for batch in batches:
             index.add(batch)
-        return list(index)
+        targets = list(index)
+        # rows() (what a --dump reads) lists the same, as plain tuples.
+        assert list(index.rows()) == [_row(target) for target in targets]
+        return targets
+
+
+def _row(target: Target) -> tuple[str, list[tuple[str, int, int | None]], int]:
+    places = [(s.path, s.line, s.column) for s in target.sources]
+    return target.url, places, count_places(target.sources)
 
 
 def test_unique_urls_keep_their_order_and_indexes() -> None:
@@ -90,6 +98,7 @@ def test_a_url_read_a_million_times_lists_its_first_places_and_counts_the_rest()
         index.add(Link("http://a/", "list.txt", n) for n in range(1, total + 1))
         index.add([Link("http://b/", "list.txt", total + 1)])
         first, second = list(index)
+        assert list(index.rows()) == [_row(first), _row(second)]
     assert [s.line for s in first.sources] == list(range(1, PLACES_LISTED + 1))
     assert count_places(first.sources) == total
     assert count_places(second.sources) == 1
@@ -158,6 +167,7 @@ def test_counts_and_order_survive_the_move_to_disk(where: str) -> None:
         index.add([Link("http://a/", "h", 9)])
         assert index._disk is not None
         targets = list(index)
+        assert list(index.rows()) == [_row(target) for target in targets]
         assert len(index) == 5
         assert index.links == total + 5
     assert [t.url for t in targets] == [f"http://{h}/" for h in "abcde"]
