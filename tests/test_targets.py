@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from checker.models import Outcome, Result, Source, Target, count_places
 from checker.sources import Link
+from checker.sources.interface import batched, unbatched
 from checker.targets import PLACES_LISTED, TargetIndex
 
 
@@ -184,3 +185,24 @@ def test_a_small_input_stays_in_memory(where: str) -> None:
     with TargetIndex() as index:
         index.add([Link("http://a/", "f", 1), Link("http://a/", "f", 2)])
         assert (index._disk is None) is (where != "disk")  # "spilled": past 3 URLs
+
+
+@settings(max_examples=80, derandomize=True, deadline=None)
+@given(st.lists(_link, max_size=30), st.integers(1, 6), st.integers(0, 6))
+def test_batches_split_anywhere_and_spilling_mid_batch_give_the_same_index(
+    links: list[Link], size: int, spill_at: int
+) -> None:
+    """The bulk path (a document's links as one batch, as the parser
+    processes send them) lists what adding link by link lists, wherever the
+    batches are cut and wherever the index moves to disk, even inside a batch."""
+    assert list(unbatched(batched(links, size))) == links
+    assert all(len(batch) <= size for _, batch in batched(links, size))
+    with TargetIndex() as one:
+        for link in links:
+            one.add([link])
+        expected = list(one)
+    with TargetIndex(spill_at=spill_at) as index:
+        index.add_batches(batched(links, size))
+        assert list(index) == expected
+        assert list(index.rows()) == [_row(target) for target in expected]
+        assert index.links == len(links)
