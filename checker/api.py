@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from checker.filters import IgnoreRules
 from checker.models import Report, Result
 from checker.settings import Settings
-from checker.sources import ARG, Fetch, Link, SourceError, empty_input_message, read_sources
+from checker.sources import ARG, Fetch, Link, SourceError, empty_input_message, read_batches
 from checker.sources.resolve import remapped
 from checker.targets import TargetIndex
 
@@ -63,7 +63,7 @@ def build_index(
             remapped((Link(url, ARG, n) for n, url in enumerate(urls, start=1)), settings.remap)
         )
         sources = list(sources)
-        index.add(read_sources(sources, settings=settings, fetch=fetch, ignore=ignore))
+        index.add_batches(read_batches(sources, settings=settings, fetch=fetch, ignore=ignore))
         if not index.links and not settings.allow_empty:
             message = empty_input_message(sources, settings)
             if message is not None:

@@ -24,13 +24,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from checker import github_actions
 from checker.choices import Format
 from checker.filters import IgnoreRules, LinkFilter
-from checker.models import Source, count_places
 from checker.redact import Masker
 from checker.reporters.neutral import json_safe, neutralise
 from checker.reporters.plain import escape
@@ -60,23 +59,22 @@ def dump(
     # stream cost ~2 us each (100k URLs in the 52 MB benchmark tree).
     lines: list[str] = []
     append = lines.append
-    for target in index:
-        reason = excluded_by(target.url)
+    mask = masker.text
+    for written, listed, total in index.rows():
+        reason = excluded_by(written)
         if reason is not None:
             excluded += 1
-            reason = masker.text(reason)
-        url = masker.text(target.url)
-        sources = target.sources
+            reason = mask(reason)
+        url = mask(written)
         if as_json:
-            text = _json_line(url, places(sources), count_places(sources), reason)
+            text = _json_line(url, places(listed), total, reason)
             if fmt is Format.JSON:
                 append(separator + text)
                 separator = ",\n  "
             else:
                 append(text + "\n")
         else:
-            line = _line(url, places(sources), len(sources), count_places(sources), reason, actions)
-            append(line + "\n")
+            append(_line(url, places(listed), len(listed), total, reason, actions) + "\n")
         if len(lines) >= _CHUNK:
             out.write("".join(lines))
             lines.clear()
@@ -95,6 +93,7 @@ def dump(
 
 
 _CHUNK = 256
+Place = tuple[str, int, "int | None"]  # path, line, column
 
 # What json.dumps(entry, ensure_ascii=False) writes, built without a dict per
 # URL and a dict per place: the 52 MB benchmark tree's dump took 2.5 s that way.
@@ -110,26 +109,31 @@ def _json_line(url: str, places: str, total: int, reason: str | None) -> str:
 
 
 class _Places:
-    """A URL's places, each path masked (and, for JSON, encoded) once per run."""
+    """A URL's places, each path masked and encoded once per run: what is
+    written before a place's line number is kept per path."""
 
     def __init__(self, masker: Masker, as_json: bool) -> None:
         self._masker = masker
         self._as_json = as_json
-        self._paths: dict[str, str] = {}
+        self._prefixes: dict[str, str] = {}
 
-    def __call__(self, sources: tuple[Source, ...]) -> str:
-        return ", ".join(map(self._place, sources))
+    def __call__(self, places: Iterable[Place]) -> str:
+        return ", ".join(map(self._place, places))
 
-    def _place(self, source: Source) -> str:
-        path = self._paths.get(source.path)
-        if path is None:
-            path = self._masker.text(source.path)
-            path = self._paths[source.path] = _string(path) if self._as_json else path
-        if not self._as_json:
-            return f"{path}:{source.line}" + ("" if source.column is None else f":{source.column}")
-        if source.column is None:
-            return f'{{"path": {path}, "line": {source.line}}}'
-        return f'{{"path": {path}, "line": {source.line}, "column": {source.column}}}'
+    def _place(self, place: Place) -> str:
+        path, line, column = place
+        prefix = self._prefixes.get(path)
+        if prefix is None:
+            prefix = self._prefixes[path] = self._prefix(path)
+        if column is None:
+            return f"{prefix}{line}}}" if self._as_json else f"{prefix}{line}"
+        return (
+            f'{prefix}{line}, "column": {column}}}' if self._as_json else f"{prefix}{line}:{column}"
+        )
+
+    def _prefix(self, path: str) -> str:
+        masked = self._masker.text(path)
+        return f'{{"path": {_string(masked)}, "line": ' if self._as_json else f"{masked}:"
 
 
 def _line(url: str, places: str, listed: int, total: int, reason: str | None, actions: bool) -> str:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from checker.models import Outcome, Result, Source, Target, count_places
 from checker.sources import Link
+from checker.sources.interface import batched, unbatched
 from checker.targets import PLACES_LISTED, TargetIndex
 
 
@@ -27,7 +28,15 @@ def _targets(*batches: list[Link]) -> list[Target]:
     with TargetIndex() as index:
         for batch in batches:
             index.add(batch)
-        return list(index)
+        targets = list(index)
+        # rows() (what a --dump reads) lists the same, as plain tuples.
+        assert list(index.rows()) == [_row(target) for target in targets]
+        return targets
+
+
+def _row(target: Target) -> tuple[str, list[tuple[str, int, int | None]], int]:
+    places = [(s.path, s.line, s.column) for s in target.sources]
+    return target.url, places, count_places(target.sources)
 
 
 def test_unique_urls_keep_their_order_and_indexes() -> None:
@@ -90,6 +99,7 @@ def test_a_url_read_a_million_times_lists_its_first_places_and_counts_the_rest()
         index.add(Link("http://a/", "list.txt", n) for n in range(1, total + 1))
         index.add([Link("http://b/", "list.txt", total + 1)])
         first, second = list(index)
+        assert list(index.rows()) == [_row(first), _row(second)]
     assert [s.line for s in first.sources] == list(range(1, PLACES_LISTED + 1))
     assert count_places(first.sources) == total
     assert count_places(second.sources) == 1
@@ -158,6 +168,7 @@ def test_counts_and_order_survive_the_move_to_disk(where: str) -> None:
         index.add([Link("http://a/", "h", 9)])
         assert index._disk is not None
         targets = list(index)
+        assert list(index.rows()) == [_row(target) for target in targets]
         assert len(index) == 5
         assert index.links == total + 5
     assert [t.url for t in targets] == [f"http://{h}/" for h in "abcde"]
@@ -174,3 +185,24 @@ def test_a_small_input_stays_in_memory(where: str) -> None:
     with TargetIndex() as index:
         index.add([Link("http://a/", "f", 1), Link("http://a/", "f", 2)])
         assert (index._disk is None) is (where != "disk")  # "spilled": past 3 URLs
+
+
+@settings(max_examples=80, derandomize=True, deadline=None)
+@given(st.lists(_link, max_size=30), st.integers(1, 6), st.integers(0, 6))
+def test_batches_split_anywhere_and_spilling_mid_batch_give_the_same_index(
+    links: list[Link], size: int, spill_at: int
+) -> None:
+    """The bulk path (a document's links as one batch, as the parser
+    processes send them) lists what adding link by link lists, wherever the
+    batches are cut and wherever the index moves to disk, even inside a batch."""
+    assert list(unbatched(batched(links, size))) == links
+    assert all(len(batch) <= size for _, batch in batched(links, size))
+    with TargetIndex() as one:
+        for link in links:
+            one.add([link])
+        expected = list(one)
+    with TargetIndex(spill_at=spill_at) as index:
+        index.add_batches(batched(links, size))
+        assert list(index) == expected
+        assert list(index.rows()) == [_row(target) for target in expected]
+        assert index.links == len(links)

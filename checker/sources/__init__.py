@@ -28,15 +28,18 @@ from urllib.request import url2pathname
 from checker.choices import Fragments, SourceFormat
 from checker.sources import formats
 from checker.sources.interface import (
+    Batch,
     Fetch,
     Link,
     ReadContext,
     SourceError,
     Warn,
+    batched,
+    unbatched,
     warn_on_stderr,
 )
 from checker.sources.parallel import default_jobs, parse_documents
-from checker.sources.resolve import Resolver, remapped
+from checker.sources.resolve import Resolver, remapped_batches
 from checker.sources.walk import Document, WalkOptions, expand
 
 if TYPE_CHECKING:
@@ -48,11 +51,13 @@ if TYPE_CHECKING:
 __all__ = [
     "ARG",
     "STDIN",
+    "Batch",
     "Fetch",
     "Link",
     "SourceError",
     "empty_input_message",
     "is_literal_url",
+    "read_batches",
     "read_sources",
 ]
 
@@ -80,13 +85,27 @@ def read_sources(
     index names that cannot be read, a cap reached). ``ignore`` (the
     .urlcheckignore rules) is asked before any fetch, as the run asks it.
     """
+    return unbatched(read_batches(specs, stdin, settings, fetch=fetch, warn=warn, ignore=ignore))
+
+
+def read_batches(
+    specs: Iterable[str],
+    stdin: BinaryIO | None = None,
+    settings: Settings | None = None,
+    *,
+    fetch: Fetch | None = None,
+    warn: Warn = warn_on_stderr,
+    ignore: IgnoreRules = (),
+) -> Iterator[Batch]:
+    """:func:`read_sources` a document at a time (what the index takes in
+    bulk): each batch is one path's consecutive links."""
     if settings is None:
         from checker.settings import Settings
 
         settings = Settings()
     reading = _Reading(settings, fetch, warn, ignore)
     try:
-        yield from remapped(reading.links(specs, stdin), settings.remap)
+        yield from remapped_batches(reading.batches(specs, stdin), settings.remap)
     finally:
         reading.close()
 
@@ -131,15 +150,15 @@ class _Reading:
         self._budget: Budget = Budget(settings.max_sitemaps)
         self._jobs = settings.jobs or default_jobs()
 
-    def links(self, specs: Iterable[str], stdin: BinaryIO | None) -> Iterator[Link]:
+    def batches(self, specs: Iterable[str], stdin: BinaryIO | None) -> Iterator[Batch]:
         for spec in specs:
             if spec == STDIN and self._settings.files_from == STDIN:
                 raise SourceError("'-' and --files-from - cannot both read standard input")
             yield from self._spec(spec, stdin)
         if self._settings.files_from is not None:
-            yield from self._listed(self._settings.files_from, stdin)
+            yield from batched(self._listed(self._settings.files_from, stdin))
         for url in self._settings.sitemap:
-            yield from self._read_sitemap(url)
+            yield from batched(self._read_sitemap(url))
 
     def _listed(self, source: str, stdin: BinaryIO | None) -> Iterator[Link]:
         """``--files-from``: each line a path, read as a walk's file is (a document
@@ -174,14 +193,14 @@ class _Reading:
                 doc = Document(path, os.path.dirname(path) or ".")
                 yield from self._read_file(doc, self._walked_format(path))
 
-    def _spec(self, spec: str, stdin: BinaryIO | None) -> Iterator[Link]:
+    def _spec(self, spec: str, stdin: BinaryIO | None) -> Iterator[Batch]:
         if is_literal_url(spec):
-            yield Link(spec.strip(), ARG, 1)
+            yield ARG, [(spec.strip(), 1, None)]
         elif spec == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
             resolve = self._resolver.for_stream(None)
             context = ReadContext(resolve, self._open_remote, self._warn)
-            yield from self._read(self._settings.default_format, stream, STDIN, context)
+            yield from batched(self._read(self._settings.default_format, stream, STDIN, context))
         else:
             # Markdown, HTML, rST and CSS are parsed across --jobs processes, in
             # file order; sitemaps and URL lists are read here (parallel.py).
@@ -193,9 +212,9 @@ class _Reading:
             parsed_docs = parse_documents(docs, format_of, self._jobs, self._resolver)
             for doc, fmt, parsed in parsed_docs:  # resolved where they were parsed
                 if parsed is None:
-                    yield from self._read_file(doc, fmt)
-                else:
-                    yield from parsed
+                    yield from batched(self._read_file(doc, fmt))
+                elif parsed:
+                    yield doc.path, parsed
 
     def _format_of(self, path: str) -> SourceFormat:
         return formats.of_file(path, self._settings.default_format)

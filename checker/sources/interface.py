@@ -4,7 +4,7 @@ error a source may raise."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, NamedTuple, Protocol
 
@@ -23,6 +23,32 @@ class Link(NamedTuple):
     path: str
     line: int
     column: int | None = None
+
+
+# One document's links as its reader found them, in order: its path, and each
+# link's (url, line, column). Directory trees travel this way from the parser
+# processes to the index, without a Link per link (checker/sources/parallel.py).
+Batch = tuple[str, list[tuple[str, int, "int | None"]]]
+
+
+def batched(links: Iterable[Link], size: int = 1024) -> Iterator[Batch]:
+    """``links`` as batches: consecutive links of one path, at most ``size`` each."""
+    path: str | None = None
+    batch: list[tuple[str, int, int | None]] = []
+    for url, where, line, column in links:
+        if where != path or len(batch) >= size:
+            if path is not None and batch:
+                yield path, batch
+            path, batch = where, []
+        batch.append((url, line, column))
+    if path is not None and batch:
+        yield path, batch
+
+
+def unbatched(batches: Iterable[Batch]) -> Iterator[Link]:
+    for path, links in batches:
+        for url, line, column in links:
+            yield Link(url, path, line, column)
 
 
 class Parser(Protocol):

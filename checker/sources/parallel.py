@@ -14,9 +14,10 @@ cheaper to read than to send, so both stay here, in order.
 
 A worker returns ``(url, line, column)`` triples, its URLs already resolved
 (the resolver travels with each task: resolving in this process cost as much
-as the whole index), or the one-line message of a :class:`SourceError` for a
-file that cannot be read or parsed; the error is raised here when the walk
-reaches that file, as if read in place.
+as the whole index), which go on to the index as they are (no Link per link
+in this process, the one that cannot be parallelised), or the one-line
+message of a :class:`SourceError` for a file that cannot be read or parsed;
+the error is raised here when the walk reaches that file, as if read in place.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from checker.choices import SourceFormat
 from checker.sources import formats
-from checker.sources.interface import Link, SourceError
+from checker.sources.interface import SourceError
 from checker.sources.resolve import Resolver
 from checker.sources.walk import Document
 
@@ -46,7 +47,7 @@ _PRELOAD = ["checker.sources.markdown", "checker.sources.html"]
 
 _Triple = tuple[str, int, "int | None"]
 _Parsed = list[_Triple] | str  # the links, or a SourceError's message
-Parsed = tuple[Document, SourceFormat, list[Link] | None]
+Parsed = tuple[Document, SourceFormat, "list[_Triple] | None"]
 
 
 def default_jobs() -> int:
@@ -85,8 +86,9 @@ def parse_documents(
     jobs: int,
     resolver: Resolver | None = None,
 ) -> Iterator[Parsed]:
-    """``(document, format, links)`` for each document, in order. ``links``
-    is None for the formats left to the caller (sitemaps, URL lists); they
+    """``(document, format, links)`` for each document, in order, each link
+    ``(url, line, column)`` (a :data:`~checker.sources.interface.Batch`'s).
+    ``links`` is None for the formats left to the caller (sitemaps, URL lists); they
     are resolved by ``resolver`` if given, else as written.
     Raises :class:`SourceError` at the document that cannot be read."""
     pending: deque[_Entry] = deque()
@@ -140,8 +142,7 @@ def _result(
             raise SourceError(f"cannot parse {which}: a parser process died") from None
     if isinstance(parsed, str):
         raise SourceError(parsed)
-    path = doc.path
-    return doc, fmt, [Link(url, path, line, column) for url, line, column in parsed]
+    return doc, fmt, parsed
 
 
 def parse_batch(

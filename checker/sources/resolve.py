@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, quote_from_bytes, unquote, urljoin, urlsplit
 
-from checker.sources.interface import Link, Resolve, SourceError
+from checker.sources.interface import Batch, Link, Resolve, SourceError
 from checker.sources.walk import Document
 
-__all__ = ["RemapRule", "Resolve", "Resolver", "remapped", "resolved"]
+__all__ = ["RemapRule", "Resolve", "Resolver", "remapped", "remapped_batches", "resolved"]
 
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PATH_AND_REST = re.compile(r"([^?#]*)(.*)", re.DOTALL)
@@ -124,18 +124,29 @@ def remapped(links: Iterable[Link], rules: tuple[RemapRule, ...]) -> Iterator[Li
         yield from links
         return
     for link in links:
-        for rule in rules:
-            try:
-                url, count = rule.pattern.subn(rule.replacement, link.url)
-            except (re.error, IndexError) as exc:
-                raise SourceError(
-                    f"invalid --remap replacement {rule.replacement!r}: {exc}"
-                ) from None
-            if count:
-                yield link._replace(url=url)
-                break
-        else:
-            yield link
+        url = _remap(link.url, rules)
+        yield link if url is link.url else link._replace(url=url)
+
+
+def remapped_batches(batches: Iterable[Batch], rules: tuple[RemapRule, ...]) -> Iterator[Batch]:
+    """:func:`remapped`, a document's batch at a time."""
+    if not rules:
+        yield from batches
+        return
+    for path, links in batches:
+        yield path, [(_remap(url, rules), line, column) for url, line, column in links]
+
+
+def _remap(url: str, rules: tuple[RemapRule, ...]) -> str:
+    """``url`` as the first rule that matches rewrites it, else ``url`` itself."""
+    for rule in rules:
+        try:
+            new, count = rule.pattern.subn(rule.replacement, url)
+        except (re.error, IndexError) as exc:
+            raise SourceError(f"invalid --remap replacement {rule.replacement!r}: {exc}") from None
+        if count:
+            return new
+    return url
 
 
 def _join(page: str, url: str) -> str:

@@ -104,6 +104,7 @@ def test_json_lines_are_what_json_dumps_wrote(
             ensure_ascii=False,
         )
     )
-    line = _json_line(url, _Places(masker, as_json=True)(places), count_places(places), reason)
+    rows = [(s.path, s.line, s.column) for s in listed]
+    line = _json_line(url, _Places(masker, as_json=True)(rows), count_places(places), reason)
     assert line == expected
     assert json.loads(line)["sources_total"] == len(listed) + more
