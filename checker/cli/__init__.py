@@ -66,7 +66,14 @@ def _main(args: list[str], trap: SignalTrap) -> int:
     from checker.cli.signals import Terminated, exit_code
 
     try:
-        return _command(args, trap)
+        try:
+            return _command(args, trap)
+        except Exception:
+            if not trap.received:
+                raise
+            # The signal's exception came wrapped: Python 3.11 turns one raised
+            # in a class's __set_name__ (while a module imports) into RuntimeError.
+            raise trap.interrupt() from None
     except Terminated:
         sys.stderr.write("urlcheck: terminated\n")
         return exit_code(signal.SIGTERM)
@@ -103,10 +110,8 @@ def _command(args: list[str], trap: SignalTrap) -> int:
         silence_stdout()
         return EXIT_BROKEN_PIPE
     except Exception as exc:
-        if trap.received:
-            # A signal's exception can come wrapped: Python 3.11 turns one raised
-            # in a class's __set_name__ (during an import) into RuntimeError.
-            raise trap.interrupt() from None
+        if trap.received:  # not a bug: the signal's, wrapped (_main)
+            raise
         # A bug: say so in one line, unless asked for the traceback.
         if _debug(args):
             traceback.print_exc()

@@ -225,6 +225,20 @@ def test_a_signal_wrapped_in_another_exception_is_still_the_signal(
     assert capsys.readouterr().err == "urlcheck: terminated\n"
 
 
+def test_a_signal_wrapped_while_the_command_imports_is_still_the_signal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # _command imports before its handlers: an import the signal broke fails there.
+    import checker.cli
+    from checker.cli.signals import SignalTrap
+
+    trap = SignalTrap()
+    trap.received.append(signal.SIGINT)
+    monkeypatch.setitem(sys.modules, "checker.cli.run", None)  # its import raises
+    assert checker.cli._main(["-"], trap) == 130
+    assert capsys.readouterr().err == "urlcheck: interrupted\n"
+
+
 # --- SIGTERM (timeout, docker stop, a cancelled CI job) is handled like Ctrl-C ---------
 
 
