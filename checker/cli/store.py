@@ -8,13 +8,14 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any, assert_never
+from typing import IO, TYPE_CHECKING, Any, assert_never
 
 import click
 
 from checker.choices import HistoryFormat
-from checker.store.codec import iso
-from checker.store.queries import Timeline
+
+if TYPE_CHECKING:  # imported where used: every command builds this group, few use the store
+    from checker.store.queries import Timeline
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -100,6 +101,7 @@ def _history(
 
 def render(format: HistoryFormat, lines: Iterable[Timeline], out: IO[str]) -> None:
     from checker.reporters.csv import cell  # the report's rule: no escape, no formula
+    from checker.store.codec import iso
 
     match format:
         case HistoryFormat.TEXT:
@@ -125,6 +127,8 @@ def render(format: HistoryFormat, lines: Iterable[Timeline], out: IO[str]) -> No
 
 def _text(line: Timeline) -> str:
     """``URL  ..x.xx  404 broken, failing 2 runs since …, flaky``: one mark per check."""
+    from checker.store.codec import iso
+
     marks = "".join("." if c.ok else "x" for c in line.checks)
     last = line.checks[-1] if line.checks else None
     notes = []

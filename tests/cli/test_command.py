@@ -90,6 +90,25 @@ def test_version_does_not_import_aiohttp_or_pydantic() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
 
 
+def test_a_command_that_does_not_use_the_store_does_not_import_it() -> None:
+    """Every command builds the group that holds ``cache`` and ``history``;
+    only those, and a run with --cache, need checker.store (and the writer's
+    asyncio and sqlite3)."""
+    code = (
+        "import sys\n"
+        "from checker.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('checker.store')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
 def test_python_m_checker_version() -> None:
     from checker import __version__
 
